@@ -1,0 +1,87 @@
+import type { Account, Channel, Creditor } from '../workflows/account';
+import type { Installment } from '../workflows/account-events';
+
+/**
+ * The inputs and results of every activity the dunning workflow schedules. Workflows import these with
+ * `import type` only; the implementations live beside this file and are built by `createActivities(deps)`.
+ */
+
+/** Identifies one send intent: at most one message per (workflowId, stepKey, channel), whatever the retries. */
+export interface SendMessageInput {
+  accountId: string;
+  /** Ladder step id, or an occurrence key such as `promise-reminder:p-1` or `installment-reminder:a-1:2`. */
+  stepKey: string;
+  channel: Channel;
+  template: string;
+  /** E.164 number or email address taken from the account snapshot. */
+  to: string;
+  locale: string;
+  jurisdiction: string;
+  debtorName: string;
+  /** The amount the message quotes: the current balance, or the promised / installment amount. */
+  amountMinor: number;
+  currency: string;
+  /** The date the message refers to (due date, promised date, installment date), YYYY-MM-DD. */
+  referenceDate: string;
+  paymentLink?: string;
+  creditor?: Creditor;
+}
+
+export interface SendMessageResult {
+  providerMessageId: string;
+  /** `log` when no provider credentials are configured: nothing left the machine. */
+  transport: 'twilio' | 'sendgrid' | 'log';
+  status: 'queued' | 'sent';
+  /** True when an earlier attempt of the same intent had already sent it and this call only returned its id. */
+  deduplicated: boolean;
+  /** SMS only: GSM-7 or UCS-2 and how many segments the body takes. */
+  sms?: { encoding: 'GSM-7' | 'UCS-2'; segments: number };
+}
+
+/**
+ * Thrown (as a non-retryable ApplicationFailure of this type) when a channel can never work for this address:
+ * invalid or unreachable number, opted-out recipient, hard bounce. `details[0]` is a {@link ChannelFailureDetails}.
+ */
+export const CHANNEL_PERMANENTLY_FAILED = 'ChannelPermanentlyFailed';
+export interface ChannelFailureDetails {
+  channel: Channel;
+  /** Provider error code, e.g. Twilio `21211` or SendGrid `400`. */
+  code: string;
+  reason: 'invalid_address' | 'unreachable' | 'opted_out' | 'rejected' | 'misconfigured';
+}
+
+export interface CreateAgentTaskInput {
+  accountId: string;
+  /** Unique per workflow: a retried activity finds the task it already created. */
+  taskKey: string;
+  reason: string;
+  template: string;
+  balanceMinor: number;
+  currency: string;
+  jurisdiction: string;
+}
+export interface CreateAgentTaskResult {
+  taskId: string;
+  created: boolean;
+}
+
+/** One change to the system of record, applied idempotently (unique keys + on conflict). */
+export type AccountRecordChange =
+  | { type: 'accountPlaced'; account: Account; ladderId: string; ladderVersion: number }
+  | { type: 'status'; status: string; balanceMinor: number }
+  | { type: 'payment'; paymentId: string; amountMinor: number; paidAt: string; balanceAfterMinor: number }
+  | { type: 'promise'; promiseId: string; amountMinor: number; date: string; agentId: string; status: 'open' | 'kept' | 'broken' | 'cancelled' }
+  | {
+      type: 'agreement';
+      agreementId: string;
+      agentId: string;
+      installments: Installment[];
+      status: 'active' | 'completed' | 'broken' | 'cancelled';
+    }
+  | { type: 'optOut'; channel: Channel | 'all'; source: string; address?: string }
+  | { type: 'audit'; at: string; actor: string; action: string; reason: string; data?: Record<string, unknown> };
+
+export interface RecordAccountChangesInput {
+  accountId: string;
+  changes: AccountRecordChange[];
+}

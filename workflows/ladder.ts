@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { ChannelSchema } from './account';
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time of day HH:MM');
+const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case step id');
+const templateKey = z.string().regex(/^[a-z0-9_]+$/, 'expected a snake_case template key');
+
+/** A ladder step fires at a local time of day, `offsetDays` after the account's due date (negative: before). */
+export const LadderStepSchema = z
+  .strictObject({
+    id: stepId,
+    name: z.string().min(1),
+    kind: z.enum(['message', 'agent_task']),
+    trigger: z.strictObject({ from: z.literal('dueDate'), offsetDays: z.number().int().min(-60).max(365) }),
+    localTime,
+    /** Preference order; a permanently failed or opted-out channel falls back to the next one. */
+    channels: z.array(ChannelSchema).max(3).default([]),
+    template: templateKey,
+  })
+  .refine((s) => s.kind !== 'message' || s.channels.length > 0, {
+    message: 'a message step needs at least one channel',
+    path: ['channels'],
+  });
+export type LadderStep = z.infer<typeof LadderStepSchema>;
+
+/** A step anchored on an event date (a promised date, an installment's due date) rather than the due date. */
+export const EventStepSchema = z.strictObject({
+  offsetDays: z.number().int().min(-30).max(30),
+  localTime,
+  channels: z.array(ChannelSchema).max(3).default([]),
+  template: templateKey,
+});
+export type EventStep = z.infer<typeof EventStepSchema>;
+
+export const LadderSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.number().int().positive(),
+    steps: z.array(LadderStepSchema).min(1).max(50),
+    promise: z.strictObject({
+      /** Reminder before the promised date (offsetDays is negative: -1 is the day before). */
+      reminder: EventStepSchema,
+      /** Days after the promised date at which the follow-up decides kept or broken. */
+      graceDays: z.number().int().min(0).max(30),
+      /** Local time of the follow-up check. */
+      checkLocalTime: localTime,
+      /** A promise is kept when paid ≥ promised × (1 − tolerance). */
+      keptTolerancePercent: z.number().min(0).max(50),
+      /** Furthest a promised date may lie from the day it is made. */
+      maxHorizonDays: z.number().int().min(1).max(365),
+      brokenTaskTemplate: templateKey,
+    }),
+    agreement: z.strictObject({
+      reminder: EventStepSchema,
+      graceDays: z.number().int().min(0).max(30),
+      checkLocalTime: localTime,
+      keptTolerancePercent: z.number().min(0).max(50),
+      brokenTaskTemplate: templateKey,
+    }),
+  })
+  .superRefine((ladder, ctx) => {
+    const seen = new Set<string>();
+    ladder.steps.forEach((step, i) => {
+      if (seen.has(step.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id ${step.id}`, path: ['steps', i, 'id'] });
+      seen.add(step.id);
+      const prev = ladder.steps[i - 1];
+      if (prev && prev.trigger.offsetDays > step.trigger.offsetDays)
+        ctx.addIssue({ code: 'custom', message: 'steps must be ordered by offsetDays', path: ['steps', i, 'trigger'] });
+    });
+  });
+export type Ladder = z.infer<typeof LadderSchema>;
+
+/**
+ * The mission's ladder: pre-due nudge (due−3 d), day-1 SMS (due+1), week-1 email (due+7), agent task (due+14 if
+ * still unpaid), and the promise-to-pay follow-up (reminder the day before, check at promised date + grace).
+ */
+export const defaultLadder: Ladder = LadderSchema.parse({
+  id: 'default',
+  version: 1,
+  steps: [
+    {
+      id: 'pre-due-nudge',
+      name: 'pre-due nudge',
+      kind: 'message',
+      trigger: { from: 'dueDate', offsetDays: -3 },
+      localTime: '10:00',
+      channels: ['sms', 'email'],
+      template: 'pre_due_nudge',
+    },
+    {
+      id: 'day-1-sms',
+      name: 'day-1 SMS',
+      kind: 'message',
+      trigger: { from: 'dueDate', offsetDays: 1 },
+      localTime: '10:00',
+      channels: ['sms', 'whatsapp', 'email'],
+      template: 'day_1_reminder',
+    },
+    {
+      id: 'week-1-email',
+      name: 'week-1 email',
+      kind: 'message',
+      trigger: { from: 'dueDate', offsetDays: 7 },
+      localTime: '09:00',
+      channels: ['email', 'sms'],
+      template: 'week_1_notice',
+    },
+    {
+      id: 'agent-task',
+      name: 'agent task',
+      kind: 'agent_task',
+      trigger: { from: 'dueDate', offsetDays: 14 },
+      localTime: '09:00',
+      channels: [],
+      template: 'agent_call_unpaid',
+    },
+  ],
+  promise: {
+    reminder: { offsetDays: -1, localTime: '10:00', channels: ['sms', 'email'], template: 'promise_reminder' },
+    graceDays: 2,
+    checkLocalTime: '09:00',
+    keptTolerancePercent: 0,
+    maxHorizonDays: 45,
+    brokenTaskTemplate: 'agent_call_promise_broken',
+  },
+  agreement: {
+    reminder: { offsetDays: -2, localTime: '10:00', channels: ['sms', 'email'], template: 'installment_reminder' },
+    graceDays: 3,
+    checkLocalTime: '09:00',
+    keptTolerancePercent: 0,
+    brokenTaskTemplate: 'agent_call_agreement_broken',
+  },
+});
+
+/** Every template key a ladder can ask for, with the channels it is sent on. Messaging renders these. */
+export function templateKeysOf(ladder: Ladder): string[] {
+  return [
+    ...ladder.steps.map((s) => s.template),
+    ladder.promise.reminder.template,
+    ladder.promise.brokenTaskTemplate,
+    ladder.agreement.reminder.template,
+    ladder.agreement.brokenTaskTemplate,
+  ];
+}

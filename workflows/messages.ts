@@ -1,0 +1,111 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Channel } from './account';
+import {
+  AgreementInputSchema,
+  CancelInputSchema,
+  DeliveryStatusInputSchema,
+  DisputeOpenedInputSchema,
+  DisputeResolvedInputSchema,
+  OptOutInputSchema,
+  PaymentInputSchema,
+  PromiseInputSchema,
+  type AgreementInput,
+  type CancelInput,
+  type DeliveryStatusInput,
+  type DisputeOpenedInput,
+  type DisputeResolvedInput,
+  type OptOutInput,
+  type PaymentInput,
+  type PromiseInput,
+} from './account-events';
+
+/**
+ * The dunning workflow's messages, shared by the workflow and the API. Every signal takes one object; the
+ * workflow validates it again with the same schema, so a malformed signal is rejected (and shown in `status`)
+ * instead of failing the workflow task.
+ */
+export const paymentReceivedSignal = defineSignal<[PaymentInput]>('paymentReceived');
+export const promiseToPaySignal = defineSignal<[PromiseInput]>('promiseToPay');
+export const agreementNegotiatedSignal = defineSignal<[AgreementInput]>('agreementNegotiated');
+export const disputeOpenedSignal = defineSignal<[DisputeOpenedInput]>('disputeOpened');
+export const disputeResolvedSignal = defineSignal<[DisputeResolvedInput]>('disputeResolved');
+export const optOutSignal = defineSignal<[OptOutInput]>('optOut');
+export const deliveryStatusSignal = defineSignal<[DeliveryStatusInput]>('deliveryStatus');
+export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+
+/** Each signal's name with the schema its payload must satisfy. */
+export const signalSchemas = {
+  paymentReceived: PaymentInputSchema,
+  promiseToPay: PromiseInputSchema,
+  agreementNegotiated: AgreementInputSchema,
+  disputeOpened: DisputeOpenedInputSchema,
+  disputeResolved: DisputeResolvedInputSchema,
+  optOut: OptOutInputSchema,
+  deliveryStatus: DeliveryStatusInputSchema,
+  cancel: CancelInputSchema,
+} as const;
+export type SignalName = keyof typeof signalSchemas;
+
+export const statusQuery = defineQuery<DunningStatus>('status');
+
+export type AccountStatus =
+  | 'active'
+  | 'promise_open'
+  | 'in_agreement'
+  | 'disputed'
+  | 'paid'
+  | 'settled'
+  | 'cancelled'
+  | 'ceased'
+  | 'dispute_upheld'
+  | 'ladder_exhausted';
+
+/** A decision the engine took: every action and every non-action carries a machine-readable reason. */
+export interface DecisionRecord {
+  at: string;
+  step: string;
+  outcome: 'acted' | 'moved' | 'skipped' | 'suppressed' | 'rejected' | 'recorded';
+  /** Machine-readable, e.g. `contact_window`, `frequency_cap`, `superseded`, `channel_opted_out`. */
+  reason: string;
+  /** The rule that caused a move or a suppression, e.g. `US-FED:12 CFR 1006.6(b)(1)(i)`. */
+  rule?: string;
+  movedTo?: string;
+  detail?: string;
+}
+
+export interface PlannedActionView {
+  at: string;
+  local: string;
+  step: string;
+  kind: 'message' | 'agent_task' | 'check';
+  channel?: Channel;
+  template?: string;
+  amountMinor: number;
+}
+
+/** What the `status` query returns: everything an agent or a backend needs to know about one account. */
+export interface DunningStatus {
+  accountId: string;
+  ladder: { id: string; version: number };
+  status: AccountStatus;
+  /** The ladder stage reached, e.g. `day-1-sms`, or `not_started`. */
+  stage: string;
+  balance: { amountMinor: number; currency: string };
+  paidMinor: number;
+  nextAction: PlannedActionView | null;
+  /** Why the account is waiting now, e.g. `waiting for quiet hours to end in America/Bogota`. */
+  waitReason: { code: string; detail: string; until: string | null } | null;
+  contacts: { at: string; step: string; channel: Channel; providerMessageId?: string; status: string }[];
+  promises: { promiseId: string; amountMinor: number; date: string; agentId: string; status: string; decidedAt?: string }[];
+  agreement: {
+    agreementId: string;
+    agentId: string;
+    status: string;
+    installments: { dueDate: string; amountMinor: number; status: string }[];
+  } | null;
+  dispute: { open: boolean; disputeId?: string; openedAt?: string };
+  channels: Record<Channel, 'available' | 'opted_out' | 'failed' | 'no_address'>;
+  agentTasks: { taskKey: string; taskId?: string; reason: string; at: string }[];
+  rejectedSignals: { at: string; signal: string; problem: string }[];
+  recentDecisions: DecisionRecord[];
+}
