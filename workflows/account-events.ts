@@ -41,7 +41,10 @@ export const AgreementInputSchema = z.strictObject({
 });
 export type AgreementInput = z.infer<typeof AgreementInputSchema>;
 
-export const DisputeOpenedInputSchema = z.strictObject({ disputeId: id.optional(), reason: z.string().max(500).optional() });
+export const DisputeOpenedInputSchema = z.strictObject({
+  disputeId: id.optional(),
+  reason: z.string().max(500).optional(),
+});
 export type DisputeOpenedInput = z.infer<typeof DisputeOpenedInputSchema>;
 
 export const DisputeResolvedInputSchema = z.strictObject({
@@ -72,7 +75,9 @@ export const DeliveryStatusInputSchema = z.strictObject({
 export type DeliveryStatusInput = z.infer<typeof DeliveryStatusInputSchema>;
 
 export const CancelInputSchema = z.strictObject({
-  reason: z.enum(['write_off', 'settled_elsewhere', 'placed_in_error', 'bankruptcy', 'deceased', 'other']).default('other'),
+  reason: z
+    .enum(['write_off', 'settled_elsewhere', 'placed_in_error', 'bankruptcy', 'deceased', 'other'])
+    .default('other'),
   note: z.string().max(500).optional(),
 });
 export type CancelInput = z.infer<typeof CancelInputSchema>;

@@ -7,9 +7,7 @@ export const CHANNELS: readonly Channel[] = ChannelSchema.options;
 
 const isoDate = z.iso.date({ message: 'expected a calendar date YYYY-MM-DD' });
 
-export const CurrencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as MXN');
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as MXN');
 
 /** Money is an integer number of minor units (centavos, cents) in an ISO 4217 currency. */
 export const MoneySchema = z.strictObject({

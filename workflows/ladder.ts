@@ -61,7 +61,8 @@ export const LadderSchema = z
   .superRefine((ladder, ctx) => {
     const seen = new Set<string>();
     ladder.steps.forEach((step, i) => {
-      if (seen.has(step.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id ${step.id}`, path: ['steps', i, 'id'] });
+      if (seen.has(step.id))
+        ctx.addIssue({ code: 'custom', message: `duplicate step id ${step.id}`, path: ['steps', i, 'id'] });
       seen.add(step.id);
       const prev = ladder.steps[i - 1];
       if (prev && prev.trigger.offsetDays > step.trigger.offsetDays)

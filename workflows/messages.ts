@@ -96,7 +96,14 @@ export interface DunningStatus {
   /** Why the account is waiting now, e.g. `waiting for quiet hours to end in America/Bogota`. */
   waitReason: { code: string; detail: string; until: string | null } | null;
   contacts: { at: string; step: string; channel: Channel; providerMessageId?: string; status: string }[];
-  promises: { promiseId: string; amountMinor: number; date: string; agentId: string; status: string; decidedAt?: string }[];
+  promises: {
+    promiseId: string;
+    amountMinor: number;
+    date: string;
+    agentId: string;
+    status: string;
+    decidedAt?: string;
+  }[];
   agreement: {
     agreementId: string;
     agentId: string;

@@ -1,0 +1,150 @@
+import type { Channel } from './account';
+import type { ContactPolicy } from './contact-policy';
+import { isPublicHoliday } from './public-holidays';
+import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
+
+/** A contact the caps count: sent messages that did not fail permanently. */
+export interface CountedContact {
+  at: number;
+  channel: Channel;
+}
+
+export interface Move {
+  from: number;
+  to: number;
+  reason: 'contact_window' | 'public_holiday' | 'frequency_cap' | 'distinct_channels';
+  rule: string;
+  zone: string;
+  detail?: string;
+}
+
+export interface AllowedInstant {
+  at: number;
+  moves: Move[];
+}
+
+export interface ContactContext {
+  policy: ContactPolicy;
+  /** The debtor's zone, or every zone of the jurisdiction when it is unknown (a contact must suit all of them). */
+  zones: readonly string[];
+  channel: Channel;
+  contacts: readonly CountedContact[];
+  /** Per-account spread within the first hour of a window, so 100k accounts do not all wake at 08:00:00. */
+  jitterMs: number;
+}
+
+const applies = (channels: readonly Channel[] | undefined, channel: Channel): boolean =>
+  channels === undefined || channels.includes(channel);
+
+/**
+ * The earliest instant at or after `t` at which the policy allows contacting the debtor on `ctx.channel`, and
+ * every move that led there with the rule that caused it. Never earlier than `t`.
+ */
+export function nextAllowedInstant(ctx: ContactContext, t: number): AllowedInstant {
+  const moves: Move[] = [];
+  const { policy, zones, channel } = ctx;
+  for (let round = 0; round < 64; round++) {
+    const start = t;
+    for (const zone of zones) {
+      for (const rule of policy.blockedDays) {
+        if (!rule.publicHolidays || !applies(rule.channels, channel)) continue;
+        const { date } = localParts(zone, t);
+        if (isPublicHoliday(policy.holidays.country, policy.holidays.state, date)) {
+          const to = instantAt(zone, addDays(date, 1), 0);
+          moves.push({ from: t, to, reason: 'public_holiday', rule: rule.rule, zone, detail: date });
+          t = to;
+        }
+      }
+      for (const rule of policy.windows) {
+        if (!applies(rule.channels, channel)) continue;
+        const to = windowOpening(rule.hours, zone, t, ctx.jitterMs);
+        if (to !== t) {
+          moves.push({ from: t, to, reason: 'contact_window', rule: rule.rule, zone });
+          t = to;
+        }
+      }
+    }
+    for (const rule of policy.caps) {
+      if (!applies(rule.channels, channel)) continue;
+      const counted = ctx.contacts.filter((c) => applies(rule.channels, c.channel));
+      const to =
+        rule.per === 'localDay'
+          ? dayCapRelease(counted, rule.max, zones[0]!, t)
+          : rollingCapRelease(counted, rule.max, rule.per.rollingDays * MS.DAY, t);
+      if (to !== t) {
+        moves.push({
+          from: t,
+          to,
+          reason: 'frequency_cap',
+          rule: rule.rule,
+          zone: zones[0]!,
+          detail: `max ${rule.max}`,
+        });
+        t = to;
+      }
+    }
+    for (const rule of policy.distinctChannels) {
+      const to = distinctChannelRelease(ctx.contacts, channel, rule.max, rule.rollingDays * MS.DAY, t);
+      if (to !== t) {
+        moves.push({
+          from: t,
+          to,
+          reason: 'distinct_channels',
+          rule: rule.rule,
+          zone: zones[0]!,
+          detail: `max ${rule.max}`,
+        });
+        t = to;
+      }
+    }
+    if (t === start) return { at: t, moves };
+  }
+  throw new Error(`no allowed contact instant found for ${policy.jurisdiction} on ${channel}`);
+}
+
+/** `t` if inside the hours, else the next opening (plus jitter, kept inside the window's first hour). */
+function windowOpening(hours: readonly ([string, string] | null)[], zone: string, t: number, jitterMs: number): number {
+  const lp = localParts(zone, t);
+  const today = hours[lp.weekday];
+  if (today) {
+    const from = parseLocalTime(today[0]);
+    const to = parseLocalTime(today[1]);
+    if (lp.minuteOfDay >= from && lp.minuteOfDay < to) return t;
+    if (lp.minuteOfDay < from) return instantAt(zone, lp.date, from) + jitterMs;
+  }
+  for (let d = 1; d <= 7; d++) {
+    const next = hours[(lp.weekday + d) % 7];
+    if (next) return instantAt(zone, addDays(lp.date, d), parseLocalTime(next[0])) + jitterMs;
+  }
+  throw new Error('a contact window rule closes every day of the week');
+}
+
+function rollingCapRelease(contacts: readonly CountedContact[], max: number, spanMs: number, t: number): number {
+  const inWindow = contacts.filter((c) => c.at > t - spanMs && c.at <= t).map((c) => c.at);
+  if (inWindow.length < max) return t;
+  inWindow.sort((a, b) => a - b);
+  // Allowed again once enough of the counted contacts have left the rolling window.
+  return inWindow[inWindow.length - max]! + spanMs;
+}
+
+function dayCapRelease(contacts: readonly CountedContact[], max: number, zone: string, t: number): number {
+  const { date } = localParts(zone, t);
+  const today = contacts.filter((c) => c.at <= t && localParts(zone, c.at).date === date).length;
+  return today < max ? t : instantAt(zone, addDays(date, 1), 0);
+}
+
+function distinctChannelRelease(
+  contacts: readonly CountedContact[],
+  channel: Channel,
+  max: number,
+  spanMs: number,
+  t: number
+): number {
+  const latest = new Map<Channel, number>();
+  for (const c of contacts) {
+    if (c.at > t - spanMs && c.at <= t) latest.set(c.channel, Math.max(latest.get(c.channel) ?? 0, c.at));
+  }
+  if (latest.has(channel) || latest.size < max) return t;
+  const times = [...latest.values()].sort((a, b) => a - b);
+  return times[latest.size - max]! + spanMs;
+}

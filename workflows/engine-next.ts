@@ -1,0 +1,311 @@
+import { addressFor, type Channel } from './account';
+import { nextAllowedInstant, type CountedContact, type Move } from './contact-rules';
+import type { EngineState } from './engine-state';
+import { primaryZone, zonesOf } from './engine-state';
+import type { EventStep, LadderStep } from './ladder';
+import type { AccountStatus } from './messages';
+import { MS, addDays, instantAt, parseLocalTime } from './zoned-time';
+
+/** A note the engine attaches to a decision: every move and every non-action, with its reason. */
+export interface DecisionNote {
+  at: number;
+  step: string;
+  outcome: 'moved' | 'skipped' | 'suppressed';
+  reason: string;
+  rule?: string;
+  movedTo?: number;
+  detail?: string;
+}
+
+export type ActionKind = 'message' | 'agent_task' | 'promise_check' | 'installment_check' | 'skip';
+
+export interface PlannedAction {
+  stepKey: string;
+  stepName: string;
+  kind: ActionKind;
+  channel?: Channel;
+  to?: string;
+  template: string;
+  amountMinor: number;
+  /** The date the action refers to (due date, promised date, installment date), YYYY-MM-DD. */
+  referenceDate: string;
+  plannedAt: number;
+  /** Why a `skip` action skips. */
+  reason?: string;
+  /** Ladder steps passed over because a later one is already due. */
+  superseded: string[];
+}
+
+export type Decision =
+  | { type: 'done'; status: AccountStatus }
+  | { type: 'wait'; until: null; reason: { code: string; detail: string } }
+  | { type: 'act'; at: number; action: PlannedAction; notes: DecisionNote[] };
+
+/**
+ * What should happen next to the account, and when: the single question the workflow, the preview and the
+ * status query ask. Pure: the same state and instant always give the same answer.
+ */
+export function next(state: EngineState, now: number): Decision {
+  if (state.terminal) return { type: 'done', status: state.terminal };
+  const task = state.pendingTasks[0];
+  if (task) {
+    return {
+      type: 'act',
+      at: now,
+      action: {
+        stepKey: task.taskKey,
+        stepName: 'agent task',
+        kind: 'agent_task',
+        template: task.template,
+        amountMinor: state.balanceMinor,
+        referenceDate: state.account.dueDate,
+        plannedAt: now,
+        reason: task.reason,
+        superseded: [],
+      },
+      notes: [],
+    };
+  }
+  if (state.dispute.open) {
+    return wait('dispute_open', 'no collection contact while a dispute is open');
+  }
+  switch (state.mode) {
+    case 'promise':
+      return nextForPromise(state, now);
+    case 'agreement':
+      return nextForAgreement(state, now);
+    case 'ladder':
+      return nextOnLadder(state, now);
+  }
+}
+
+function wait(code: string, detail: string): Decision {
+  return { type: 'wait', until: null, reason: { code, detail } };
+}
+
+/** Wall-clock instant of a local date and time in the account's zone, spread by the account's jitter. */
+export function plannedInstant(state: EngineState, date: string, localTime: string): number {
+  return instantAt(primaryZone(state), date, parseLocalTime(localTime)) + state.jitterMs;
+}
+
+export function ladderStepInstant(state: EngineState, step: LadderStep): number {
+  return plannedInstant(
+    state,
+    addDays(state.account.dueDate, step.trigger.offsetDays + state.shiftDays),
+    step.localTime
+  );
+}
+
+function nextOnLadder(state: EngineState, now: number): Decision {
+  if (state.ceased) return wait('cease_communication', 'the debtor asked for all communication to stop');
+  const pending: { step: LadderStep; at: number }[] = [];
+  for (const step of state.ladder.steps) {
+    if (state.steps[step.id]) continue;
+    const at = ladderStepInstant(state, step);
+    pending.push({ step, at });
+    if (at > now) break;
+  }
+  if (pending.length === 0) {
+    return wait('ladder_exhausted', 'every ladder step is done; waiting for a payment, a promise or an agreement');
+  }
+  // Only the most recent step that is already due fires; earlier due ones are superseded (late start, pauses).
+  let currentIndex = pending.findIndex((p) => p.at > now) - 1;
+  if (currentIndex === -2) currentIndex = pending.length - 1;
+  if (currentIndex < 0) currentIndex = 0;
+  const current = pending[currentIndex]!;
+  const superseded = pending.slice(0, currentIndex).map((p) => p.step.id);
+  const notes: DecisionNote[] = superseded.map((id) => ({
+    at: now,
+    step: id,
+    outcome: 'skipped',
+    reason: 'superseded',
+    detail: `${current.step.id} is already due`,
+  }));
+  const { step } = current;
+  const base = {
+    stepKey: step.id,
+    stepName: step.name,
+    template: step.template,
+    amountMinor: state.balanceMinor,
+    referenceDate: state.account.dueDate,
+    plannedAt: current.at,
+    superseded,
+  };
+  if (step.kind === 'agent_task') {
+    return { type: 'act', at: Math.max(current.at, now), action: { ...base, kind: 'agent_task' }, notes };
+  }
+  return planMessage(state, base, step.channels, now, notes);
+}
+
+type ActionBase = Omit<PlannedAction, 'kind' | 'channel' | 'to'>;
+
+/** Pick the first usable channel and the first instant the law allows on it. */
+function planMessage(
+  state: EngineState,
+  base: ActionBase,
+  channels: readonly Channel[],
+  now: number,
+  notes: DecisionNote[]
+): Decision {
+  const at0 = Math.max(base.plannedAt, now);
+  let channel: Channel | undefined;
+  let to: string | undefined;
+  for (const ch of channels) {
+    const status = state.channels[ch];
+    if (status !== 'available') {
+      notes.push({ at: at0, step: base.stepKey, outcome: 'skipped', reason: `channel_${status}`, detail: ch });
+      continue;
+    }
+    const address = addressFor(state.account.debtor, ch);
+    if (!address) {
+      notes.push({ at: at0, step: base.stepKey, outcome: 'skipped', reason: 'channel_no_address', detail: ch });
+      continue;
+    }
+    channel = ch;
+    to = address;
+    break;
+  }
+  if (!channel || !to) {
+    return { type: 'act', at: at0, action: { ...base, kind: 'skip', reason: 'no_usable_channel' }, notes };
+  }
+  const ctx = {
+    policy: state.policy,
+    zones: zonesOf(state),
+    channel,
+    contacts: countedContacts(state),
+    jitterMs: state.jitterMs,
+  };
+  // Moves are computed from the planned instant so that re-asking at the moved instant gives the same record.
+  let allowed = nextAllowedInstant(ctx, base.plannedAt);
+  if (allowed.at < now) allowed = nextAllowedInstant(ctx, now);
+  for (const m of allowed.moves) notes.push(moveNote(base.stepKey, m));
+  return { type: 'act', at: allowed.at, action: { ...base, kind: 'message', channel, to }, notes };
+}
+
+function moveNote(step: string, m: Move): DecisionNote {
+  return {
+    at: m.from,
+    step,
+    outcome: 'moved',
+    reason: m.reason,
+    rule: m.rule,
+    movedTo: m.to,
+    detail: m.detail ? `${m.zone} ${m.detail}` : m.zone,
+  };
+}
+
+/** Contacts that count towards caps: sent, not failed permanently. Only the last 31 days can matter. */
+function countedContacts(state: EngineState): CountedContact[] {
+  return state.contacts.filter((c) => c.status !== 'failed');
+}
+
+function paidSince(state: EngineState, paidAtMake: number): number {
+  return state.paidMinor - paidAtMake;
+}
+
+function nextForPromise(state: EngineState, now: number): Decision {
+  const p = state.promise!;
+  const cfg = state.ladder.promise;
+  const reminderKey = `promise-reminder:${p.promiseId}`;
+  const checkAt = plannedInstant(state, addDays(p.date, cfg.graceDays), cfg.checkLocalTime);
+  if (!state.steps[reminderKey]) {
+    const remaining = p.amountMinor - paidSince(state, p.paidAtMake);
+    const decision = planEventReminder(state, now, {
+      key: reminderKey,
+      name: 'promise reminder',
+      step: cfg.reminder,
+      eventDate: p.date,
+      madeAt: p.madeAt,
+      amountMinor: remaining,
+    });
+    if (decision) return decision;
+  }
+  return {
+    type: 'act',
+    at: Math.max(checkAt, now),
+    action: {
+      stepKey: `promise-check:${p.promiseId}`,
+      stepName: 'promise follow-up',
+      kind: 'promise_check',
+      template: cfg.brokenTaskTemplate,
+      amountMinor: p.amountMinor,
+      referenceDate: p.date,
+      plannedAt: checkAt,
+      superseded: [],
+    },
+    notes: [],
+  };
+}
+
+function nextForAgreement(state: EngineState, now: number): Decision {
+  const a = state.agreement!;
+  const cfg = state.ladder.agreement;
+  const index = a.installments.findIndex((i) => i.status === 'pending');
+  const inst = a.installments[index]!;
+  const requiredSoFar = a.installments.slice(0, index + 1).reduce((sum, i) => sum + i.amountMinor, 0);
+  const paid = paidSince(state, a.paidAtMake);
+  const reminderKey = `installment-reminder:${a.agreementId}:${index + 1}`;
+  if (!state.steps[reminderKey]) {
+    const decision = planEventReminder(state, now, {
+      key: reminderKey,
+      name: `installment ${index + 1} reminder`,
+      step: cfg.reminder,
+      eventDate: inst.dueDate,
+      madeAt: a.madeAt,
+      amountMinor: Math.min(inst.amountMinor, requiredSoFar - paid),
+    });
+    if (decision) return decision;
+  }
+  const checkAt = plannedInstant(state, addDays(inst.dueDate, cfg.graceDays), cfg.checkLocalTime);
+  return {
+    type: 'act',
+    at: Math.max(checkAt, now),
+    action: {
+      stepKey: `installment-check:${a.agreementId}:${index + 1}`,
+      stepName: `installment ${index + 1} check`,
+      kind: 'installment_check',
+      template: cfg.brokenTaskTemplate,
+      amountMinor: inst.amountMinor,
+      referenceDate: inst.dueDate,
+      plannedAt: checkAt,
+      superseded: [],
+    },
+    notes: [],
+  };
+}
+
+/** A reminder before an event date; undefined when it is already settled and the check comes next. */
+function planEventReminder(
+  state: EngineState,
+  now: number,
+  r: { key: string; name: string; step: EventStep; eventDate: string; madeAt: number; amountMinor: number }
+): Decision | undefined {
+  const plannedAt = plannedInstant(state, addDays(r.eventDate, r.step.offsetDays), r.step.localTime);
+  const base: ActionBase = {
+    stepKey: r.key,
+    stepName: r.name,
+    template: r.step.template,
+    amountMinor: Math.max(0, r.amountMinor),
+    referenceDate: r.eventDate,
+    plannedAt,
+    superseded: [],
+  };
+  const skip = (reason: string, at: number, notes: DecisionNote[] = []): Decision => ({
+    type: 'act',
+    at,
+    action: { ...base, kind: 'skip', reason },
+    notes,
+  });
+  if (plannedAt < r.madeAt) return skip('too_late_for_reminder', now);
+  if (r.amountMinor <= 0) return skip('already_paid', Math.max(plannedAt, now));
+  if (state.ceased) return skip('cease_communication', Math.max(plannedAt, now));
+  const decision = planMessage(state, base, r.step.channels, now, []);
+  // A reminder pushed past the event day by the contact rules would arrive too late to help.
+  const endOfEventDay = instantAt(primaryZone(state), addDays(r.eventDate, 1), 0);
+  if (decision.type === 'act' && decision.action.kind === 'message' && decision.at >= endOfEventDay) {
+    return skip('reminder_window_closed', Math.max(plannedAt, now), decision.notes);
+  }
+  return decision;
+}
+
+export const ENGINE_LIMITS = { contactsLookbackMs: 31 * MS.DAY };

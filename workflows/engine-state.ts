@@ -1,0 +1,144 @@
+import type { Account, Channel } from './account';
+import type { ContactPolicy } from './contact-policy';
+import type { Ladder } from './ladder';
+import type { AccountStatus, DecisionRecord } from './messages';
+import { isKnownZone } from './zoned-time';
+
+/**
+ * Everything the engine knows about one account. Plain JSON, so it can be carried across continue-as-new and
+ * shown by the preview; changed only by `apply`.
+ */
+export interface EngineState {
+  account: Account;
+  /** Immutable snapshots: a configuration change never alters an account already in flight. */
+  ladder: Ladder;
+  policy: ContactPolicy;
+  /** The debtor's zone, or null when unknown or invalid: then every zone of the jurisdiction must allow a contact. */
+  zone: string | null;
+  jitterMs: number;
+  startedAt: number;
+  /** Set once: paid, settled, cancelled, dispute_upheld. */
+  terminal: AccountStatus | null;
+  mode: 'ladder' | 'promise' | 'agreement';
+  balanceMinor: number;
+  paidMinor: number;
+  paymentIds: string[];
+  /** Outcome of every ladder step and event step, by step key. */
+  steps: Record<string, StepRecord>;
+  /** Days the ladder has been pushed back by pauses (promises, agreements, disputes). */
+  shiftDays: number;
+  /** When the ladder stopped running (promise, agreement or dispute); null while it runs. */
+  pausedAt: number | null;
+  contacts: ContactRecord[];
+  channels: Record<Channel, 'available' | 'opted_out' | 'failed'>;
+  /** A cease-communication request (12 CFR 1006.6(c)): no message on any channel. */
+  ceased: boolean;
+  dispute: { open: boolean; disputeId?: string; openedAt?: number };
+  promise: ActivePromise | null;
+  promises: PromiseRecord[];
+  agreement: AgreementRecord | null;
+  /** Agent tasks owed now (e.g. after a broken promise), created before anything else happens. */
+  pendingTasks: { taskKey: string; reason: string; template: string }[];
+  agentTasks: { taskKey: string; taskId?: string; reason: string; at: number }[];
+  rejected: { at: number; signal: string; problem: string }[];
+  /** Provider message ids and statuses already applied, so duplicated callbacks change nothing twice. */
+  deliveryKeys: string[];
+  decisions: DecisionRecord[];
+  lastStep: string | null;
+}
+
+export interface StepRecord {
+  outcome: 'sent' | 'task_created' | 'skipped' | 'superseded' | 'failed' | 'checked';
+  at: number;
+  channel?: Channel;
+  reason?: string;
+}
+
+export interface ContactRecord {
+  at: number;
+  stepKey: string;
+  channel: Channel;
+  providerMessageId?: string;
+  status: 'sent' | 'delivered' | 'failed';
+}
+
+export interface ActivePromise {
+  promiseId: string;
+  amountMinor: number;
+  date: string;
+  agentId: string;
+  madeAt: number;
+  /** Total paid when the promise was made: payments after it count towards keeping it. */
+  paidAtMake: number;
+}
+
+export interface PromiseRecord {
+  promiseId: string;
+  amountMinor: number;
+  date: string;
+  agentId: string;
+  status: 'open' | 'kept' | 'broken' | 'cancelled';
+  decidedAt?: number;
+}
+
+export interface AgreementRecord {
+  agreementId: string;
+  agentId: string;
+  madeAt: number;
+  paidAtMake: number;
+  status: 'active' | 'completed' | 'broken' | 'cancelled';
+  installments: { dueDate: string; amountMinor: number; status: 'pending' | 'kept' | 'missed' }[];
+}
+
+/** FNV-1a: a stable spread of accounts over the first hour of a window. */
+export function jitterFor(accountId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) {
+    h ^= accountId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return ((h >>> 0) % 3600) * 1000;
+}
+
+export function initialState(account: Account, ladder: Ladder, policy: ContactPolicy, startedAt: number): EngineState {
+  const tz = account.debtor.timezone;
+  return {
+    account,
+    ladder,
+    policy,
+    zone: tz !== undefined && isKnownZone(tz) ? tz : null,
+    jitterMs: jitterFor(account.id),
+    startedAt,
+    terminal: account.balance.amountMinor <= 0 ? 'paid' : null,
+    mode: 'ladder',
+    balanceMinor: account.balance.amountMinor,
+    paidMinor: 0,
+    paymentIds: [],
+    steps: {},
+    shiftDays: 0,
+    pausedAt: null,
+    contacts: [],
+    channels: { sms: 'available', whatsapp: 'available', email: 'available' },
+    ceased: false,
+    dispute: { open: false },
+    promise: null,
+    promises: [],
+    agreement: null,
+    pendingTasks: [],
+    agentTasks: [],
+    rejected: [],
+    deliveryKeys: [],
+    decisions: [],
+    lastStep: null,
+  };
+}
+
+/** The zones a contact must suit: the debtor's own, or all of the jurisdiction's when it is unknown. */
+export function zonesOf(state: EngineState): readonly string[] {
+  return state.zone ? [state.zone] : state.policy.zones;
+}
+
+/** The zone local dates are read in (due dates, promised dates): the debtor's, else the jurisdiction's first. */
+export function primaryZone(state: EngineState): string {
+  return state.zone ?? state.policy.zones[0]!;
+}

@@ -1,0 +1,114 @@
+import { addressFor, CHANNELS } from './account';
+import { next } from './engine-next';
+import type { EngineState } from './engine-state';
+import { primaryZone } from './engine-state';
+import type { AccountStatus, DunningStatus, PlannedActionView } from './messages';
+import { formatLocalIso } from './zoned-time';
+
+/** The account's status as the `status` query and the API show it. */
+export function statusOf(state: EngineState, now: number): DunningStatus {
+  const decision = next(state, now);
+  const zone = primaryZone(state);
+  let nextAction: PlannedActionView | null = null;
+  let waitReason: DunningStatus['waitReason'] = null;
+  if (decision.type === 'act') {
+    const { action } = decision;
+    nextAction = {
+      at: new Date(decision.at).toISOString(),
+      local: formatLocalIso(zone, decision.at),
+      step: action.stepKey,
+      kind:
+        action.kind === 'promise_check' || action.kind === 'installment_check'
+          ? 'check'
+          : action.kind === 'skip'
+            ? 'check'
+            : action.kind,
+      ...(action.channel !== undefined && { channel: action.channel }),
+      template: action.template,
+      amountMinor: action.amountMinor,
+    };
+    if (decision.at > now)
+      waitReason = {
+        code: 'scheduled',
+        detail: waitDetail(decision.notes, action.stepName, zone),
+        until: nextAction.at,
+      };
+  } else if (decision.type === 'wait') {
+    waitReason = { code: decision.reason.code, detail: decision.reason.detail, until: null };
+  }
+  const channels = {} as DunningStatus['channels'];
+  for (const ch of CHANNELS) {
+    const s = state.channels[ch];
+    channels[ch] = s !== 'available' ? s : addressFor(state.account.debtor, ch) ? 'available' : 'no_address';
+  }
+  return {
+    accountId: state.account.id,
+    ladder: { id: state.ladder.id, version: state.ladder.version },
+    status: accountStatus(state),
+    stage: state.lastStep ?? 'not_started',
+    balance: { amountMinor: state.balanceMinor, currency: state.account.balance.currency },
+    paidMinor: state.paidMinor,
+    nextAction,
+    waitReason,
+    contacts: state.contacts.map((c) => ({
+      at: new Date(c.at).toISOString(),
+      step: c.stepKey,
+      channel: c.channel,
+      status: c.status,
+      ...(c.providerMessageId !== undefined && { providerMessageId: c.providerMessageId }),
+    })),
+    promises: state.promises.map((p) => ({
+      promiseId: p.promiseId,
+      amountMinor: p.amountMinor,
+      date: p.date,
+      agentId: p.agentId,
+      status: p.status,
+      ...(p.decidedAt !== undefined && { decidedAt: new Date(p.decidedAt).toISOString() }),
+    })),
+    agreement: state.agreement && {
+      agreementId: state.agreement.agreementId,
+      agentId: state.agreement.agentId,
+      status: state.agreement.status,
+      installments: state.agreement.installments,
+    },
+    dispute: {
+      open: state.dispute.open,
+      ...(state.dispute.disputeId !== undefined && { disputeId: state.dispute.disputeId }),
+      ...(state.dispute.openedAt !== undefined && { openedAt: new Date(state.dispute.openedAt).toISOString() }),
+    },
+    channels,
+    agentTasks: state.agentTasks.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
+    rejectedSignals: state.rejected.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+    recentDecisions: state.decisions.slice(-20),
+  };
+}
+
+export function accountStatus(state: EngineState): AccountStatus {
+  if (state.terminal) return state.terminal;
+  if (state.dispute.open) return 'disputed';
+  if (state.ceased) return 'ceased';
+  if (state.mode === 'promise') return 'promise_open';
+  if (state.mode === 'agreement') return 'in_agreement';
+  return 'active';
+}
+
+/** "waiting for quiet hours to end in America/Bogota": what an SRE reads on a timer. */
+export function waitDetail(
+  notes: readonly { outcome: string; reason: string; detail?: string }[],
+  stepName: string,
+  zone: string
+): string {
+  const lastMove = [...notes].reverse().find((n) => n.outcome === 'moved');
+  switch (lastMove?.reason) {
+    case 'contact_window':
+      return `${stepName}: waiting for quiet hours to end in ${zone}`;
+    case 'public_holiday':
+      return `${stepName}: waiting for the public holiday to pass in ${zone}`;
+    case 'frequency_cap':
+      return `${stepName}: waiting for the frequency cap to release`;
+    case 'distinct_channels':
+      return `${stepName}: waiting for the weekly channel limit to release`;
+    default:
+      return `${stepName}: scheduled`;
+  }
+}
