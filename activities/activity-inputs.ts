@@ -42,7 +42,7 @@ export interface SendMessageResult {
  * Thrown (as a non-retryable ApplicationFailure of this type) when a channel can never work for this address:
  * invalid or unreachable number, opted-out recipient, hard bounce. `details[0]` is a {@link ChannelFailureDetails}.
  */
-export const CHANNEL_PERMANENTLY_FAILED = 'ChannelPermanentlyFailed';
+export { CHANNEL_PERMANENTLY_FAILED } from '../workflows/failure-types';
 export interface ChannelFailureDetails {
   channel: Channel;
   /** Provider error code, e.g. Twilio `21211` or SendGrid `400`. */
@@ -84,4 +84,11 @@ export type AccountRecordChange =
 export interface RecordAccountChangesInput {
   accountId: string;
   changes: AccountRecordChange[];
+}
+
+/** The activities the dunning workflow schedules; `createActivities(deps)` returns an implementation of this. */
+export interface DunningActivities {
+  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
+  createAgentTask(input: CreateAgentTaskInput): Promise<CreateAgentTaskResult>;
+  recordAccountChanges(input: RecordAccountChangesInput): Promise<void>;
 }

@@ -1,0 +1,274 @@
+import * as wf from '@temporalio/workflow';
+import type { AccountRecordChange, ChannelFailureDetails, DunningActivities } from '../activities/activity-inputs';
+import { CHANNEL_PERMANENTLY_FAILED } from './failure-types';
+import { apply, type EngineEvent } from './engine-apply';
+import { next, type Decision } from './engine-next';
+import { initialState, primaryZone, type EngineState } from './engine-state';
+import { accountStatus, statusOf, waitDetail } from './engine-status';
+import { inputProblems } from './input-problems';
+import {
+  agreementNegotiatedSignal,
+  cancelSignal,
+  deliveryStatusSignal,
+  disputeOpenedSignal,
+  disputeResolvedSignal,
+  optOutSignal,
+  paymentReceivedSignal,
+  promiseToPaySignal,
+  signalSchemas,
+  statusQuery,
+  type SignalName,
+} from './messages';
+import { recordChanges } from './record-changes';
+import { BALANCE_MINOR, DUNNING_OUTCOME, DUNNING_STAGE, DUNNING_STATUS, NEXT_ACTION_AT } from './search-attributes';
+import { TASK_QUEUES, type DunningWorkflowInput, type DunningWorkflowResult } from './workflow-input';
+import { formatLocalIso } from './zoned-time';
+
+// Sends go to their own task queue so workers can cap them at the provider's throughput. Few attempts: a
+// retry after an unknown outcome is safe (the send intent is recorded first) but must not hammer the provider.
+const messaging = wf.proxyActivities<DunningActivities>({
+  taskQueue: TASK_QUEUES.messaging,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '2 hours',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [CHANNEL_PERMANENTLY_FAILED],
+  },
+});
+
+const records = wf.proxyActivities<DunningActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+const eventTypeOf: Record<SignalName, EngineEvent['type']> = {
+  paymentReceived: 'payment',
+  promiseToPay: 'promise',
+  agreementNegotiated: 'agreement',
+  disputeOpened: 'disputeOpened',
+  disputeResolved: 'disputeResolved',
+  optOut: 'optOut',
+  deliveryStatus: 'deliveryStatus',
+  cancel: 'cancel',
+};
+
+/**
+ * One overdue account's collection, from placement to payment (or cancellation). A thin shell around the pure
+ * engine: ask `next` what to do and when, wait for it with a durable timer that any signal interrupts, run the
+ * activity, and feed the outcome back through `apply`.
+ */
+export async function dunningWorkflow(input: DunningWorkflowInput): Promise<DunningWorkflowResult> {
+  let state: EngineState = input.state ?? initialState(input.account, input.ladder, input.policy, Date.now());
+  const inbox: EngineEvent[] = [];
+  const unrecorded: AccountRecordChange[] = [];
+
+  const receive = (name: SignalName) => (payload: unknown) => {
+    const parsed = signalSchemas[name].safeParse(payload);
+    if (!parsed.success) {
+      const problem = inputProblems(parsed.error)
+        .map((p) => `${p.field}: ${p.message}`)
+        .join('; ');
+      inbox.push({ type: 'signalRejected', at: Date.now(), signal: name, problem });
+      return;
+    }
+    inbox.push({ ...(parsed.data), type: eventTypeOf[name], at: Date.now() } as EngineEvent);
+  };
+  wf.setHandler(paymentReceivedSignal, receive('paymentReceived'));
+  wf.setHandler(promiseToPaySignal, receive('promiseToPay'));
+  wf.setHandler(agreementNegotiatedSignal, receive('agreementNegotiated'));
+  wf.setHandler(disputeOpenedSignal, receive('disputeOpened'));
+  wf.setHandler(disputeResolvedSignal, receive('disputeResolved'));
+  wf.setHandler(optOutSignal, receive('optOut'));
+  wf.setHandler(deliveryStatusSignal, receive('deliveryStatus'));
+  wf.setHandler(cancelSignal, receive('cancel'));
+  wf.setHandler(statusQuery, () => statusOf(state, Date.now()));
+
+  const feed = (event: EngineEvent) => {
+    const applied = apply(state, event);
+    unrecorded.push(...recordChanges(state, applied.state, event, applied.records));
+    state = applied.state;
+  };
+  const flush = async (summary: string) => {
+    if (unrecorded.length === 0) return;
+    const changes = unrecorded.splice(0);
+    await records.recordAccountChanges.executeWithOptions({ summary }, [{ accountId: state.account.id, changes }]);
+  };
+
+  if (!input.state) {
+    unrecorded.push({
+      type: 'accountPlaced',
+      account: state.account,
+      ladderId: state.ladder.id,
+      ladderVersion: state.ladder.version,
+    });
+    for (const p of input.pendingPayments ?? []) receive('paymentReceived')(p);
+  }
+
+  let steps = 0;
+  for (;;) {
+    while (inbox.length > 0) feed(inbox.shift()!);
+    const now = Date.now();
+    const decision = next(state, now);
+    publish(state, decision);
+
+    if (decision.type === 'done') {
+      await flush(`account closed: ${decision.status}`);
+      return {
+        accountId: state.account.id,
+        status: decision.status,
+        balanceMinor: state.balanceMinor,
+        paidMinor: state.paidMinor,
+        stage: state.lastStep ?? 'not_started',
+      };
+    }
+
+    if (decision.type === 'wait' || decision.at > now) {
+      const summary =
+        decision.type === 'wait'
+          ? decision.reason.detail
+          : waitDetail(decision.notes, decision.action.stepName, primaryZone(state));
+      await flush(`record decisions before waiting (${summary})`);
+      if (shouldContinueAsNew(input, steps)) {
+        await wf.condition(wf.allHandlersFinished);
+        if (inbox.length === 0 && unrecorded.length === 0) {
+          return await wf.continueAsNew<typeof dunningWorkflow>({ ...withoutStart(input), state });
+        }
+        continue;
+      }
+      if (decision.type === 'wait') await wf.condition(() => inbox.length > 0);
+      else await wf.condition(() => inbox.length > 0, decision.at - now, { summary });
+      continue;
+    }
+
+    steps++;
+    const { action } = decision;
+    feed({ type: 'actionStarted', at: now, decision });
+    await flush(`decision: ${action.stepName}${action.kind === 'skip' ? ` skipped (${action.reason})` : ''}`);
+    if (action.kind === 'message') {
+      await sendMessage(action, feed, state);
+    } else if (action.kind === 'agent_task') {
+      const task = await records.createAgentTask.executeWithOptions(
+        { summary: `agent task: ${action.reason ?? action.stepName}` },
+        [
+          {
+            accountId: state.account.id,
+            taskKey: action.stepKey,
+            reason: action.reason ?? action.template,
+            template: action.template,
+            balanceMinor: state.balanceMinor,
+            currency: state.account.balance.currency,
+            jurisdiction: state.policy.jurisdiction,
+          },
+        ]
+      );
+      feed({ type: 'actionSucceeded', at: Date.now(), stepKey: action.stepKey, taskId: task.taskId });
+    }
+  }
+}
+
+async function sendMessage(
+  action: Extract<Decision, { type: 'act' }>['action'],
+  feed: (e: EngineEvent) => void,
+  state: EngineState
+): Promise<void> {
+  const channel = action.channel!;
+  const { account } = state;
+  try {
+    const sent = await messaging.sendMessage.executeWithOptions({ summary: `${action.stepName} via ${channel}` }, [
+      {
+        accountId: account.id,
+        stepKey: action.stepKey,
+        channel,
+        template: action.template,
+        to: action.to!,
+        locale: account.debtor.locale,
+        jurisdiction: state.policy.jurisdiction,
+        debtorName: account.debtor.name,
+        amountMinor: action.amountMinor,
+        currency: account.balance.currency,
+        referenceDate: action.referenceDate,
+        ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
+        ...(account.creditor !== undefined && { creditor: account.creditor }),
+      },
+    ]);
+    feed({
+      type: 'actionSucceeded',
+      at: Date.now(),
+      stepKey: action.stepKey,
+      channel,
+      providerMessageId: sent.providerMessageId,
+    });
+  } catch (err) {
+    const failure = err instanceof wf.ActivityFailure ? err.cause : undefined;
+    if (failure instanceof wf.ApplicationFailure && failure.type === CHANNEL_PERMANENTLY_FAILED) {
+      const details = failure.details?.[0] as ChannelFailureDetails | undefined;
+      feed({
+        type: 'actionFailed',
+        at: Date.now(),
+        stepKey: action.stepKey,
+        channel,
+        permanent: true,
+        reason: details?.reason ?? 'rejected',
+        ...(details?.code !== undefined && { code: details.code }),
+      });
+      return;
+    }
+    if (err instanceof wf.ActivityFailure) {
+      // Retries exhausted: the step is recorded as failed and the ladder moves on rather than stalling.
+      feed({
+        type: 'actionFailed',
+        at: Date.now(),
+        stepKey: action.stepKey,
+        channel,
+        permanent: false,
+        reason: 'send_failed',
+      });
+      return;
+    }
+    throw err;
+  }
+}
+
+/** Search attributes and current details: what an SRE sees in the list and on the workflow page. */
+let published = '';
+function publish(state: EngineState, decision: Decision): void {
+  const status = accountStatus(state);
+  const nextAt = decision.type === 'act' ? new Date(decision.at) : null;
+  const stage = state.lastStep ?? 'not_started';
+  const outcome = decision.type === 'done' ? decision.status : null;
+  // Upsert only on change: each upsert is a history event.
+  const fingerprint = `${stage}|${status}|${state.balanceMinor}|${nextAt?.getTime() ?? ''}|${outcome ?? ''}`;
+  if (fingerprint !== published) {
+    published = fingerprint;
+    wf.upsertSearchAttributes([
+      { key: DUNNING_STAGE, value: stage },
+      { key: DUNNING_STATUS, value: status },
+      { key: BALANCE_MINOR, value: state.balanceMinor },
+      { key: NEXT_ACTION_AT, value: nextAt },
+      { key: DUNNING_OUTCOME, value: outcome },
+    ]);
+  }
+  const zone = primaryZone(state);
+  const lines = [
+    `**${status}** · stage \`${state.lastStep ?? 'not_started'}\` · balance ${state.balanceMinor} ${state.account.balance.currency} minor units`,
+  ];
+  if (decision.type === 'act') {
+    lines.push(`next: ${decision.action.stepName} at ${formatLocalIso(zone, decision.at)} (${zone})`);
+  } else if (decision.type === 'wait') {
+    lines.push(`waiting: ${decision.reason.detail}`);
+  }
+  wf.setCurrentDetails(lines.join('\n\n'));
+}
+
+function shouldContinueAsNew(input: DunningWorkflowInput, steps: number): boolean {
+  if (input.continueAsNewAfterSteps !== undefined) return steps >= input.continueAsNewAfterSteps;
+  return wf.workflowInfo().continueAsNewSuggested;
+}
+
+function withoutStart(input: DunningWorkflowInput): DunningWorkflowInput {
+  const { pendingPayments: _pending, state: _state, ...rest } = input;
+  return rest;
+}

@@ -1,0 +1,92 @@
+import type { AccountRecordChange } from '../activities/activity-inputs';
+import type { EngineEvent } from './engine-apply';
+import type { EngineState } from './engine-state';
+import { accountStatus } from './engine-status';
+import type { DecisionRecord } from './messages';
+
+/**
+ * What an event changed, as rows for the system of record: the audit trail of every decision, plus payments,
+ * promises, agreements, consent and status. Pure, so the workflow only has to hand the list to one activity.
+ */
+export function recordChanges(
+  prev: EngineState,
+  next: EngineState,
+  event: EngineEvent,
+  records: readonly DecisionRecord[]
+): AccountRecordChange[] {
+  const changes: AccountRecordChange[] = [];
+  const actor = actorOf(event);
+  for (const r of records) {
+    changes.push({
+      type: 'audit',
+      at: r.at,
+      actor,
+      action: `${r.step}:${r.outcome}`,
+      reason: r.reason,
+      data: {
+        ...(r.rule !== undefined && { rule: r.rule }),
+        ...(r.movedTo !== undefined && { movedTo: r.movedTo }),
+        ...(r.detail !== undefined && { detail: r.detail }),
+      },
+    });
+  }
+  if (event.type === 'payment' && next.paymentIds.length > prev.paymentIds.length) {
+    changes.push({
+      type: 'payment',
+      paymentId: event.paymentId,
+      amountMinor: event.amountMinor,
+      paidAt: event.paidAt ?? new Date(event.at).toISOString(),
+      balanceAfterMinor: next.balanceMinor,
+    });
+  }
+  if (next.promises !== prev.promises) {
+    for (const p of next.promises) {
+      const before = prev.promises.find((x) => x.promiseId === p.promiseId);
+      if (!before || before.status !== p.status) {
+        changes.push({
+          type: 'promise',
+          promiseId: p.promiseId,
+          amountMinor: p.amountMinor,
+          date: p.date,
+          agentId: p.agentId,
+          status: p.status,
+        });
+      }
+    }
+  }
+  if (next.agreement && next.agreement !== prev.agreement) {
+    const a = next.agreement;
+    changes.push({
+      type: 'agreement',
+      agreementId: a.agreementId,
+      agentId: a.agentId,
+      installments: a.installments.map(({ dueDate, amountMinor }) => ({ dueDate, amountMinor })),
+      status: a.status,
+    });
+  }
+  if (event.type === 'optOut') changes.push({ type: 'optOut', channel: event.channel, source: event.source });
+  const status = accountStatus(next);
+  if (status !== accountStatus(prev) || next.balanceMinor !== prev.balanceMinor) {
+    changes.push({ type: 'status', status, balanceMinor: next.balanceMinor });
+  }
+  return changes;
+}
+
+function actorOf(event: EngineEvent): string {
+  switch (event.type) {
+    case 'promise':
+    case 'agreement':
+      return `agent:${event.agentId}`;
+    case 'optOut':
+      return `debtor:${event.source}`;
+    case 'payment':
+    case 'cancel':
+    case 'disputeOpened':
+    case 'disputeResolved':
+      return 'backend';
+    case 'deliveryStatus':
+      return 'provider';
+    default:
+      return 'workflow';
+  }
+}
