@@ -219,10 +219,9 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
       }
       s.deliveryKeys = [...s.deliveryKeys.slice(-199), key];
       const contact = contactIndex >= 0 ? s.contacts[contactIndex] : undefined;
-      if (contact) {
-        s.contacts = s.contacts.map((c, i) =>
-          i === contactIndex ? { ...c, status: event.status === 'failed' ? 'failed' : event.status } : c
-        );
+      // Only a permanent failure un-counts a contact (caps count attempts); a failed contact stays failed.
+      if (contact && contact.status !== 'failed' && (event.status !== 'failed' || event.permanent)) {
+        s.contacts = s.contacts.map((c, i) => (i === contactIndex ? { ...c, status: event.status } : c));
       }
       if (event.status !== 'failed') break;
       const stepKey = contact?.stepKey ?? event.stepId ?? 'unknown';

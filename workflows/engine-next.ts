@@ -132,12 +132,38 @@ function nextOnLadder(state: EngineState, now: number): Decision {
     superseded,
   };
   if (step.kind === 'agent_task') {
-    return { type: 'act', at: Math.max(current.at, now), action: { ...base, kind: 'agent_task' }, notes };
+    return { type: 'act', at: Math.max(current.at, now), action: actionOf(base, 'agent_task'), notes };
   }
   return planMessage(state, base, step.channels, now, notes);
 }
 
 type ActionBase = Omit<PlannedAction, 'kind' | 'channel' | 'to'>;
+
+/**
+ * `{ ...base, kind, ...extra }` written out: V8 (Node 20) takes a slow path for this object spread, which cost
+ * ~5 µs per decision — most of the engine's budget (see bench/engine-decisions.ts). Same keys, same order.
+ */
+function actionOf(
+  base: ActionBase,
+  kind: ActionKind,
+  extra?: { channel?: Channel; to?: string; reason?: string }
+): PlannedAction {
+  const action: PlannedAction = {
+    stepKey: base.stepKey,
+    stepName: base.stepName,
+    template: base.template,
+    amountMinor: base.amountMinor,
+    referenceDate: base.referenceDate,
+    plannedAt: base.plannedAt,
+    superseded: base.superseded,
+    kind,
+  };
+  if (base.reason !== undefined) action.reason = base.reason;
+  if (extra?.channel !== undefined) action.channel = extra.channel;
+  if (extra?.to !== undefined) action.to = extra.to;
+  if (extra?.reason !== undefined) action.reason = extra.reason;
+  return action;
+}
 
 /** Pick the first usable channel and the first instant the law allows on it. */
 function planMessage(
@@ -166,7 +192,7 @@ function planMessage(
     break;
   }
   if (!channel || !to) {
-    return { type: 'act', at: at0, action: { ...base, kind: 'skip', reason: 'no_usable_channel' }, notes };
+    return { type: 'act', at: at0, action: actionOf(base, 'skip', { reason: 'no_usable_channel' }), notes };
   }
   const ctx = {
     policy: state.policy,
@@ -179,7 +205,7 @@ function planMessage(
   let allowed = nextAllowedInstant(ctx, base.plannedAt);
   if (allowed.at < now) allowed = nextAllowedInstant(ctx, now);
   for (const m of allowed.moves) notes.push(moveNote(base.stepKey, m));
-  return { type: 'act', at: allowed.at, action: { ...base, kind: 'message', channel, to }, notes };
+  return { type: 'act', at: allowed.at, action: actionOf(base, 'message', { channel, to }), notes };
 }
 
 function moveNote(step: string, m: Move): DecisionNote {
@@ -293,7 +319,7 @@ function planEventReminder(
   const skip = (reason: string, at: number, notes: DecisionNote[] = []): Decision => ({
     type: 'act',
     at,
-    action: { ...base, kind: 'skip', reason },
+    action: actionOf(base, 'skip', { reason }),
     notes,
   });
   if (plannedAt < r.madeAt) return skip('too_late_for_reminder', now);

@@ -51,20 +51,44 @@ function computeOffsetMinutes(zone: string, epochMs: number): number {
   return Math.round((asUtc - truncated) / MINUTE);
 }
 
-/** Offset of local time from UTC in minutes at an instant (e.g. −300 for America/Bogota). */
-export function offsetMinutes(zone: string, epochMs: number): number {
+/** Per zone, per UTC day: the day's offset when it is constant all day, else NaN (a transition day). */
+const dayOffsetCache = new Map<string, Map<number, number>>();
+
+function bucketOffset(zone: string, bucket: number): number {
   let cache = offsetCache.get(zone);
   if (!cache) {
     cache = new Map();
     offsetCache.set(zone, cache);
   }
-  const bucket = Math.floor(epochMs / BUCKET);
   let offset = cache.get(bucket);
   if (offset === undefined) {
     offset = computeOffsetMinutes(zone, bucket * BUCKET);
     cache.set(bucket, offset);
   }
   return offset;
+}
+
+/** Offset of local time from UTC in minutes at an instant (e.g. −300 for America/Bogota). */
+export function offsetMinutes(zone: string, epochMs: number): number {
+  // Fast path: almost every UTC day has one offset all day (zones change offset at most a few times a year), so
+  // one lookup per zone-day instead of per 15-minute bucket; transition days fall back to the buckets.
+  let days = dayOffsetCache.get(zone);
+  if (!days) {
+    days = new Map();
+    dayOffsetCache.set(zone, days);
+  }
+  const day = Math.floor(epochMs / DAY);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = (day * DAY) / BUCKET;
+    const startOffset = bucketOffset(zone, first);
+    const endOffset = bucketOffset(zone, first + DAY / BUCKET - 1);
+    // Equal ends with an offset change in between would need two transitions within one day: check the noon too.
+    offset =
+      startOffset === endOffset && bucketOffset(zone, first + DAY / BUCKET / 2) === startOffset ? startOffset : NaN;
+    days.set(day, offset);
+  }
+  return offset === offset ? offset : bucketOffset(zone, Math.floor(epochMs / BUCKET));
 }
 
 export interface LocalParts {
@@ -99,8 +123,11 @@ export function instantAt(zone: string, date: string, minuteOfDay: number): numb
   // Two candidates cover both sides of any transition near this wall time.
   const before = wall - offsetMinutes(zone, wall - DAY) * MINUTE;
   const after = wall - offsetMinutes(zone, wall + DAY) * MINUTE;
-  const candidates = [before, after].filter((t) => t + offsetMinutes(zone, t) * MINUTE === wall).sort((a, b) => a - b);
-  if (candidates[0] !== undefined) return candidates[0];
+  const beforeOk = before + offsetMinutes(zone, before) * MINUTE === wall;
+  const afterOk = after === before ? beforeOk : after + offsetMinutes(zone, after) * MINUTE === wall;
+  if (beforeOk && afterOk) return Math.min(before, after);
+  if (beforeOk) return before;
+  if (afterOk) return after;
   // In a gap: the wall time never happens; the gap ends at the transition, which lies between the candidates.
   let lo = Math.min(before, after);
   let hi = Math.max(before, after);
@@ -122,12 +149,26 @@ export function formatLocalIso(zone: string, epochMs: number): string {
   return `${wall}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+// Date strings and day indexes are converted on every decision; both maps stay small (one entry per calendar day).
+const dayIndexCache = new Map<string, number>();
+const dateCache = new Map<number, string>();
+
 export function dayIndexOf(date: string): number {
-  return Math.floor(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY);
+  let d = dayIndexCache.get(date);
+  if (d === undefined) {
+    d = Math.floor(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY);
+    if (dayIndexCache.size < 100_000) dayIndexCache.set(date, d);
+  }
+  return d;
 }
 
 export function dateFromDayIndex(dayIndex: number): string {
-  return new Date(dayIndex * DAY).toISOString().slice(0, 10);
+  let date = dateCache.get(dayIndex);
+  if (date === undefined) {
+    date = new Date(dayIndex * DAY).toISOString().slice(0, 10);
+    if (dateCache.size < 100_000) dateCache.set(dayIndex, date);
+  }
+  return date;
 }
 
 export function addDays(date: string, days: number): string {
