@@ -25,7 +25,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -43,7 +45,11 @@ export default tseslint.config(
           paths: forbiddenInWorkflows.filter((m) => !m.includes('*')),
           patterns: [
             { group: ['@sendgrid/*'], message: 'I/O libraries do not belong in workflow code.' },
-            { group: ['**/activities/*', '**/activities', '**/db/*', '**/api/*', '**/worker/*'], message: 'Workflows import only workflow-safe code (activity types via import type).', allowTypeImports: true },
+            {
+              group: ['**/activities/*', '**/activities', '**/db/*', '**/api/*', '**/worker/*'],
+              message: 'Workflows import only workflow-safe code (activity types via import type).',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

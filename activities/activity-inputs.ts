@@ -70,7 +70,14 @@ export type AccountRecordChange =
   | { type: 'accountPlaced'; account: Account; ladderId: string; ladderVersion: number }
   | { type: 'status'; status: string; balanceMinor: number }
   | { type: 'payment'; paymentId: string; amountMinor: number; paidAt: string; balanceAfterMinor: number }
-  | { type: 'promise'; promiseId: string; amountMinor: number; date: string; agentId: string; status: 'open' | 'kept' | 'broken' | 'cancelled' }
+  | {
+      type: 'promise';
+      promiseId: string;
+      amountMinor: number;
+      date: string;
+      agentId: string;
+      status: 'open' | 'kept' | 'broken' | 'cancelled';
+    }
   | {
       type: 'agreement';
       agreementId: string;

@@ -28,7 +28,10 @@ export interface ClaimedAttempt {
 export interface ContactAttemptStore {
   /** Idempotent: the same intent always yields the same attempt row. */
   claim(intent: SendIntent): Promise<ClaimedAttempt>;
-  markSent(attemptId: string, sent: { providerMessageId: string; transport: string; status: 'queued' | 'sent' }): Promise<void>;
+  markSent(
+    attemptId: string,
+    sent: { providerMessageId: string; transport: string; status: 'queued' | 'sent' }
+  ): Promise<void>;
   markFailed(attemptId: string, failure: { code: string; permanent: boolean }): Promise<void>;
   /** Provider callbacks (Twilio status, SendGrid events); unknown ids are ignored and reported as false. */
   recordDeliveryStatus(

@@ -16,7 +16,10 @@ for (const name of BENCHES.filter((b) => !filter || b.includes(filter))) {
   const file = join(__dirname, `${name}.ts`);
   if (!existsSync(file)) continue;
   process.stdout.write(`\n== ${name}\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(run.stdout);
   if (run.status !== 0) failed++;
   for (const line of run.stdout.split('\n')) {

@@ -91,6 +91,6 @@ export async function registerSearchAttributes(connection: Connection, namespace
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, indexedType[k.type as keyof typeof indexedType]])),
+    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, indexedType[k.type]])),
   });
 }

@@ -74,7 +74,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
       inbox.push({ type: 'signalRejected', at: Date.now(), signal: name, problem });
       return;
     }
-    inbox.push({ ...(parsed.data), type: eventTypeOf[name], at: Date.now() } as EngineEvent);
+    inbox.push({ ...parsed.data, type: eventTypeOf[name], at: Date.now() } as EngineEvent);
   };
   wf.setHandler(paymentReceivedSignal, receive('paymentReceived'));
   wf.setHandler(promiseToPaySignal, receive('promiseToPay'));
