@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/plain-summary-reporter.ts'],
     // Bundling workflows and replaying histories takes seconds on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
