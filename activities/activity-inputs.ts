@@ -95,7 +95,7 @@ export interface RecordAccountChangesInput {
 
 /** The activities the dunning workflow schedules; `createActivities(deps)` returns an implementation of this. */
 export interface DunningActivities {
-  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
-  createAgentTask(input: CreateAgentTaskInput): Promise<CreateAgentTaskResult>;
-  recordAccountChanges(input: RecordAccountChangesInput): Promise<void>;
+  sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>;
+  createAgentTask: (input: CreateAgentTaskInput) => Promise<CreateAgentTaskResult>;
+  recordAccountChanges: (input: RecordAccountChangesInput) => Promise<void>;
 }

@@ -1,0 +1,159 @@
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import { DomainError, toDatabaseError } from '../db/errors';
+import { lockAccount, updateAccountBalance, updateAccountStatus, upsertAccount } from '../db/repositories/accounts';
+import { upsertAgreement } from '../db/repositories/agreements';
+import { createAgentTask as insertAgentTask } from '../db/repositories/agent-tasks';
+import { appendAuditEvent, auditDedupeKey } from '../db/repositories/audit-events';
+import { parseOptOutSource, recordOptOut } from '../db/repositories/opt-outs';
+import { recordPayment } from '../db/repositories/payments';
+import { upsertPromise } from '../db/repositories/promises';
+import type { Database } from '../db/schema';
+import { inTransaction } from '../db/transaction';
+import type {
+  AccountRecordChange,
+  CreateAgentTaskInput,
+  CreateAgentTaskResult,
+  RecordAccountChangesInput,
+} from './activity-inputs';
+
+export interface DatabaseActivityDeps {
+  db: Kysely<Database>;
+}
+
+/**
+ * Domain errors (bad input, missing account, conflicting payment) will fail the same way on every retry, so they
+ * become non-retryable failures typed by the error class. Anything else (connection refused or lost, deadlock)
+ * stays a plain error and Temporal retries it.
+ */
+function toActivityFailure(err: unknown): Error {
+  const translated = toDatabaseError(err);
+  if (translated instanceof DomainError) {
+    return ApplicationFailure.nonRetryable(translated.message, translated.type, { field: translated.field ?? null });
+  }
+  return translated;
+}
+
+async function applyChange(
+  trx: Kysely<Database>,
+  accountId: string,
+  workflowId: string,
+  change: AccountRecordChange
+): Promise<void> {
+  switch (change.type) {
+    case 'accountPlaced':
+      if (change.account.id !== accountId) {
+        throw ApplicationFailure.nonRetryable(
+          `accountPlaced carries account ${change.account.id}, not ${accountId}`,
+          'ValidationError',
+          { field: 'accountId' }
+        );
+      }
+      return upsertAccount(trx, {
+        account: change.account,
+        ladderId: change.ladderId,
+        ladderVersion: change.ladderVersion,
+        workflowId,
+      });
+    case 'status':
+      return updateAccountStatus(trx, accountId, { status: change.status, balanceMinor: change.balanceMinor });
+    case 'payment': {
+      const account = await lockAccount(trx, accountId);
+      await recordPayment(trx, {
+        accountId,
+        paymentId: change.paymentId,
+        amountMinor: change.amountMinor,
+        currency: account.account.balance.currency,
+        paidAt: change.paidAt,
+        balanceAfterMinor: change.balanceAfterMinor,
+      });
+      // Setting (not subtracting) the balance the workflow computed keeps a replayed payment harmless.
+      return updateAccountBalance(trx, accountId, change.balanceAfterMinor);
+    }
+    case 'promise': {
+      const account = await lockAccount(trx, accountId);
+      return upsertPromise(trx, {
+        accountId,
+        promiseId: change.promiseId,
+        amountMinor: change.amountMinor,
+        currency: account.account.balance.currency,
+        date: change.date,
+        agentId: change.agentId,
+        status: change.status,
+      });
+    }
+    case 'agreement': {
+      const account = await lockAccount(trx, accountId);
+      return upsertAgreement(trx, {
+        accountId,
+        agreementId: change.agreementId,
+        agentId: change.agentId,
+        currency: account.account.balance.currency,
+        status: change.status,
+        installments: change.installments,
+      });
+    }
+    case 'optOut':
+      await recordOptOut(trx, {
+        accountId,
+        channel: change.channel,
+        address: change.address,
+        source: parseOptOutSource(change.source),
+        at: new Date(),
+      });
+      return;
+    case 'audit': {
+      const event = {
+        accountId,
+        actor: change.actor,
+        action: change.action,
+        reason: change.reason,
+        data: change.data,
+        at: change.at,
+      };
+      await appendAuditEvent(trx, { ...event, dedupeKey: auditDedupeKey(workflowId, event) });
+      return;
+    }
+  }
+}
+
+/** Idempotency keys are scoped by workflow; an activity started outside a workflow has none to offer. */
+function currentWorkflowId(): string {
+  const workflowId = activityInfo().workflowExecution?.workflowId;
+  if (!workflowId) {
+    throw ApplicationFailure.nonRetryable('database activities must run inside a workflow', 'ValidationError');
+  }
+  return workflowId;
+}
+
+export function createDatabaseActivities({ db }: DatabaseActivityDeps) {
+  return {
+    /** Applies every change in one transaction; retrying the same input leaves the database as the first run did. */
+    async recordAccountChanges(input: RecordAccountChangesInput): Promise<void> {
+      const workflowId = currentWorkflowId();
+      try {
+        await inTransaction(db, async (trx) => {
+          for (const change of input.changes) {
+            await applyChange(trx, input.accountId, workflowId, change);
+          }
+        });
+      } catch (err) {
+        if (err instanceof ApplicationFailure) throw err;
+        throw toActivityFailure(err);
+      }
+    },
+
+    /** Idempotent per (workflowId, taskKey): a retried activity gets the task it already created. */
+    async createAgentTask(input: CreateAgentTaskInput): Promise<CreateAgentTaskResult> {
+      const workflowId = currentWorkflowId();
+      try {
+        return await insertAgentTask(db, { workflowId, ...input });
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+  };
+}
+
+export type DatabaseActivities = ReturnType<typeof createDatabaseActivities>;

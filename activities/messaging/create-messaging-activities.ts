@@ -1,0 +1,233 @@
+import { activityInfo, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Creditor } from '../../workflows/account';
+import {
+  CHANNEL_PERMANENTLY_FAILED,
+  type ChannelFailureDetails,
+  type SendMessageInput,
+  type SendMessageResult,
+} from '../activity-inputs';
+import type { ClaimedAttempt, ContactAttemptStore } from '../contact-attempt-store';
+import { ChannelSendError } from './channel-send-error';
+import { MessagingConfigurationError } from './messaging-configuration-error';
+import { smsSegments } from './sms-segments';
+import { TWILIO_STATUS_CALLBACK_PATH, UNSUBSCRIBE_PATH, joinUrl } from './webhook-paths';
+import { renderMessage, type RenderedEmail, type RenderedText } from './templates/render-message';
+import type {
+  EmailTransport,
+  MessageCorrelation,
+  MessagingLogger,
+  SmsTransport,
+  TransportSendResult,
+} from './transport';
+
+/** Failure type of a send that may succeed later (rate limit, provider outage, network). */
+export const CHANNEL_TEMPORARILY_FAILED = 'ChannelTemporarilyFailed';
+
+export interface MessagingActivityDeps {
+  sms: SmsTransport;
+  whatsapp: SmsTransport;
+  email: EmailTransport;
+  attempts: ContactAttemptStore;
+  /** Twilio status webhook; each message gets `?wf=…&step=…&channel=…` so callbacks find their step. */
+  statusCallbackUrl?: string;
+  /** Unsubscribe endpoint; each email links to it with the same correlation. Required to send email. */
+  unsubscribeUrl?: string;
+  /** Shorthand: both URLs above at the API's standard paths under this base, unless given explicitly. */
+  publicBaseUrl?: string;
+  /** Creditor from configuration, used when the account carries none. */
+  creditor?: Creditor;
+  logger?: MessagingLogger;
+}
+
+/** Temporal's activity logger takes (message, meta); ours takes pino's (meta, message). */
+const activityLogger: MessagingLogger = {
+  info: (obj, msg) => {
+    log.info(msg, obj);
+  },
+  warn: (obj, msg) => {
+    log.warn(msg, obj);
+  },
+};
+
+/**
+ * The send activity. At most one message per (workflowId, stepKey, channel) whatever the retries: the intent is
+ * claimed in the contact-attempt ledger before the provider is called, and a retry that finds a provider message id
+ * returns it instead of sending again. Neither Twilio nor SendGrid offers an idempotency key, so this ledger is the
+ * only guard; the remaining window (provider accepted, but the response or the ledger write was lost) is narrowed
+ * by retrying the ledger write in-process.
+ */
+export function createMessagingActivities(deps: MessagingActivityDeps) {
+  const logger = deps.logger ?? activityLogger;
+  const base = deps.publicBaseUrl;
+  const statusCallbackUrl =
+    deps.statusCallbackUrl ?? (base !== undefined ? joinUrl(base, TWILIO_STATUS_CALLBACK_PATH) : undefined);
+  const unsubscribeUrl = deps.unsubscribeUrl ?? (base !== undefined ? joinUrl(base, UNSUBSCRIBE_PATH) : undefined);
+
+  async function sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
+    const info = activityInfo();
+    const workflowId = info.workflowExecution?.workflowId;
+    if (workflowId === undefined) {
+      // The dedupe key is the workflow's; a standalone activity run has none and could not be made safe to retry.
+      throw ApplicationFailure.nonRetryable('sendMessage must be scheduled by a workflow', 'MissingWorkflowContext');
+    }
+    const correlation: MessageCorrelation = {
+      workflowId,
+      stepKey: input.stepKey,
+      accountId: input.accountId,
+      channel: input.channel,
+    };
+    const meta = {
+      workflowId,
+      stepKey: input.stepKey,
+      channel: input.channel,
+      template: input.template,
+      attempt: info.attempt,
+    };
+
+    let rendered: RenderedText | RenderedEmail;
+    try {
+      rendered = renderMessage({
+        ...input,
+        ...((input.creditor ?? deps.creditor) ? { creditor: input.creditor ?? deps.creditor } : {}),
+        ...(unsubscribeUrl !== undefined ? { unsubscribeUrl: withCorrelation(unsubscribeUrl, correlation) } : {}),
+      });
+    } catch (err) {
+      if (err instanceof MessagingConfigurationError) {
+        logger.warn({ ...meta, code: err.code }, `message not sent: ${err.message}`);
+        throw permanentFailure(err.message, { channel: input.channel, code: err.code, reason: 'misconfigured' });
+      }
+      throw err;
+    }
+    const sms = input.channel === 'sms' && rendered.kind === 'text' ? smsInfo(rendered.body) : undefined;
+
+    const claim = await deps.attempts.claim({
+      workflowId,
+      accountId: input.accountId,
+      stepKey: input.stepKey,
+      channel: input.channel,
+      to: input.to,
+      template: input.template,
+    });
+    if (claim.providerMessageId !== null) {
+      logger.info(
+        { ...meta, providerMessageId: claim.providerMessageId },
+        'message already sent by an earlier attempt'
+      );
+      return {
+        providerMessageId: claim.providerMessageId,
+        transport: transportOf(claim, input.channel),
+        status: claim.status === 'queued' ? 'queued' : 'sent',
+        deduplicated: true,
+        ...(sms ? { sms } : {}),
+      };
+    }
+
+    let sent: TransportSendResult;
+    try {
+      sent = await send(input, rendered, correlation);
+    } catch (err) {
+      const failure = err instanceof ChannelSendError ? err : unclassified(err);
+      await deps.attempts.markFailed(claim.attemptId, { code: failure.code, permanent: failure.permanent });
+      logger.warn(
+        {
+          ...meta,
+          provider: failure.provider,
+          code: failure.code,
+          reason: failure.reason,
+          permanent: failure.permanent,
+        },
+        'message send failed'
+      );
+      if (failure.reason !== undefined) {
+        throw permanentFailure(failure.message, { channel: input.channel, code: failure.code, reason: failure.reason });
+      }
+      throw ApplicationFailure.create({
+        message: failure.message,
+        type: CHANNEL_TEMPORARILY_FAILED,
+        nonRetryable: false,
+        details: [{ channel: input.channel, code: failure.code }],
+        ...(failure.retryAfterMs !== undefined ? { nextRetryDelay: failure.retryAfterMs } : {}),
+        // No `cause`: the provider's raw error (request data, unredacted text) must not reach workflow history.
+      });
+    }
+
+    await withRetries(() =>
+      deps.attempts.markSent(claim.attemptId, {
+        providerMessageId: sent.providerMessageId,
+        transport: sent.transport,
+        status: sent.status,
+      })
+    );
+    logger.info({ ...meta, transport: sent.transport, providerMessageId: sent.providerMessageId, sms }, 'message sent');
+    return { ...sent, deduplicated: false, ...(sms ? { sms } : {}) };
+  }
+
+  function send(
+    input: SendMessageInput,
+    rendered: RenderedText | RenderedEmail,
+    correlation: MessageCorrelation
+  ): Promise<TransportSendResult> {
+    if (rendered.kind === 'email') {
+      return deps.email.send({
+        to: input.to,
+        toName: input.debtorName,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        unsubscribeUrl: rendered.unsubscribeUrl,
+        correlation,
+      });
+    }
+    const transport = input.channel === 'whatsapp' ? deps.whatsapp : deps.sms;
+    return transport.send({
+      to: input.to,
+      body: rendered.body,
+      correlation,
+      ...(statusCallbackUrl !== undefined ? { statusCallback: withCorrelation(statusCallbackUrl, correlation) } : {}),
+    });
+  }
+
+  return { sendMessage };
+}
+
+function smsInfo(body: string): SendMessageResult['sms'] {
+  const { encoding, segments } = smsSegments(body);
+  return { encoding, segments };
+}
+
+function withCorrelation(base: string, c: MessageCorrelation): string {
+  const url = new URL(base);
+  url.searchParams.set('wf', c.workflowId);
+  url.searchParams.set('step', c.stepKey);
+  url.searchParams.set('channel', c.channel);
+  return url.toString();
+}
+
+function permanentFailure(message: string, details: ChannelFailureDetails): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, CHANNEL_PERMANENTLY_FAILED, details);
+}
+
+function unclassified(err: unknown): ChannelSendError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new ChannelSendError({ provider: 'unknown', code: 'unknown', message: `send failed: ${message}`, cause: err });
+}
+
+function transportOf(claim: ClaimedAttempt, channel: SendMessageInput['channel']): SendMessageResult['transport'] {
+  const t = claim.transport;
+  if (t === 'twilio' || t === 'sendgrid' || t === 'log') return t;
+  return channel === 'email' ? 'sendgrid' : 'twilio';
+}
+
+/** The message is out; losing its id now would make the next attempt send it again, so try the write harder. */
+async function withRetries(write: () => Promise<void>, delays: readonly number[] = [100, 500, 2000]): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await write();
+    } catch (err) {
+      const delay = delays[i];
+      if (delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

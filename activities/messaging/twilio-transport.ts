@@ -1,0 +1,148 @@
+import twilio from 'twilio';
+import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
+import { ChannelSendError } from './channel-send-error';
+import { retryAfterMs } from './retry-after';
+import type { SmsMessage, SmsTransport, TransportSendResult } from './transport';
+import type { ChannelFailureDetails } from '../activity-inputs';
+
+/**
+ * Twilio Programmable Messaging (SMS and WhatsApp) over the official SDK:
+ * `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` with the form fields To, From | MessagingServiceSid, Body,
+ * StatusCallback. The Messages API has no idempotency key; the activity's send-intent ledger is what keeps a retried
+ * activity from texting the debtor twice.
+ */
+
+export interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
+}
+
+/**
+ * Builds the one Twilio client the worker shares. `autoRetry: false` because Temporal's retry policy owns retries
+ * (two retry layers multiply sends and hide rate limits); the HTTP client keeps 429 headers that the SDK drops.
+ */
+export function createTwilioClient(credentials: TwilioCredentials, opts: { keepAlive?: boolean } = {}): twilio.Twilio {
+  return twilio(credentials.accountSid, credentials.authToken, {
+    autoRetry: false,
+    httpClient: new RateLimitAwareRequestClient({ keepAlive: opts.keepAlive ?? true }),
+  });
+}
+
+/**
+ * The SDK's RestException keeps only the body, so a 429's Retry-After would be lost; this client turns a 429 into a
+ * retryable {@link ChannelSendError} carrying the delay before the SDK sees it.
+ */
+class RateLimitAwareRequestClient extends twilio.RequestClient {
+  override async request<TData>(opts: TwilioRequestClient.RequestOptions<TData>) {
+    const response = await super.request(opts);
+    if (response.statusCode === 429) {
+      const body = parseBody(response.body);
+      throw new ChannelSendError({
+        provider: 'twilio',
+        code: String(body?.code ?? 429),
+        message: `Twilio rate limit: ${body?.message ?? 'too many requests'}`,
+        retryAfterMs: retryAfterMs(response.headers as Record<string, unknown> | undefined),
+      });
+    }
+    return response;
+  }
+}
+
+export type TwilioSender =
+  { messagingServiceSid: string; from?: string } | { from: string; messagingServiceSid?: never };
+
+export function createTwilioTransport(args: {
+  client: twilio.Twilio;
+  channel: 'sms' | 'whatsapp';
+  sender: TwilioSender;
+}): SmsTransport {
+  const { client, channel, sender } = args;
+  const address = (e164: string) => (channel === 'whatsapp' ? withWhatsappPrefix(e164) : e164);
+  return {
+    name: 'twilio',
+    async send(message: SmsMessage): Promise<TransportSendResult> {
+      try {
+        const created = await client.messages.create({
+          to: address(message.to),
+          body: message.body,
+          ...(sender.messagingServiceSid !== undefined ? { messagingServiceSid: sender.messagingServiceSid } : {}),
+          ...(sender.from !== undefined ? { from: address(sender.from) } : {}),
+          ...(message.statusCallback !== undefined ? { statusCallback: message.statusCallback } : {}),
+        });
+        return {
+          providerMessageId: created.sid,
+          transport: 'twilio',
+          status: created.status === 'sent' ? 'sent' : 'queued',
+        };
+      } catch (err) {
+        throw classifyTwilioError(err);
+      }
+    },
+  };
+}
+
+function withWhatsappPrefix(address: string): string {
+  return address.startsWith('whatsapp:') ? address : `whatsapp:${address}`;
+}
+
+/** Twilio error codes whose meaning is known; any other 4xx (except 429) is a permanent `rejected`. */
+const PERMANENT_REASONS: Record<number, ChannelFailureDetails['reason']> = {
+  21211: 'invalid_address', // invalid 'To' phone number
+  21614: 'unreachable', // 'To' is not a mobile number
+  21612: 'unreachable', // no route between 'From' and 'To'
+  21610: 'opted_out', // recipient replied STOP: TCPA/Reg F 1006.6(e) make this binding, never retry
+  21408: 'misconfigured', // account lacks geo permission for the destination region
+  21606: 'misconfigured', // 'From' is not a valid message-capable Twilio number
+  21601: 'misconfigured', // 'From' is not SMS-capable
+  20003: 'misconfigured', // authentication failed: wrong SID or token
+};
+
+export function classifyTwilioError(err: unknown): ChannelSendError {
+  if (err instanceof ChannelSendError) return err;
+  const status = numberField(err, 'status');
+  const code = numberField(err, 'code');
+  const message = err instanceof Error ? err.message : String(err);
+  if (status === undefined) {
+    // No HTTP response (reset, timeout, DNS): the request may or may not have reached Twilio; retry.
+    return new ChannelSendError({
+      provider: 'twilio',
+      code: 'network',
+      message: `Twilio unreachable: ${message}`,
+      cause: err,
+    });
+  }
+  const codeText = String(code ?? status);
+  if (status === 429 || code === 20429 || status >= 500) {
+    return new ChannelSendError({
+      provider: 'twilio',
+      code: codeText,
+      message: `Twilio ${status}: ${message}`,
+      cause: err,
+    });
+  }
+  const reason =
+    (code !== undefined ? PERMANENT_REASONS[code] : undefined) ??
+    (status === 401 || status === 403 ? 'misconfigured' : 'rejected');
+  return new ChannelSendError({
+    provider: 'twilio',
+    code: codeText,
+    reason,
+    message: `Twilio ${codeText}: ${message}`,
+    cause: err,
+  });
+}
+
+function numberField(err: unknown, key: 'status' | 'code'): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const v = (err as Record<string, unknown>)[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function parseBody(body: unknown): { code?: number; message?: string } | undefined {
+  try {
+    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './2026_11_23_0001_initial';
+
+/**
+ * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
+ * vitest; a static map works everywhere. Keys sort in the order the migrations must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_23_0001_initial': initial,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,90 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
+import { createLogEmailTransport, createLogSmsTransport } from '../../activities/messaging/log-transport';
+import { openTestLedger, type TestLedger } from './contact-attempts';
+import { PUBLIC_BASE_URL, activityEnv, anaEmail, anaSms } from './fixtures';
+
+/** A real pino logger writing JSON lines into memory, as the worker's would to stdout. */
+function pinoLines() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ base: undefined }, sink), lines };
+}
+
+describe('log transport (no provider credentials)', () => {
+  let ledger: TestLedger;
+  beforeAll(async () => {
+    ledger = await openTestLedger();
+  });
+  afterAll(() => ledger.close());
+  beforeEach(() => ledger.reset());
+
+  function setup() {
+    const { logger, lines } = pinoLines();
+    const activities = createMessagingActivities({
+      sms: createLogSmsTransport(logger, 'sms'),
+      whatsapp: createLogSmsTransport(logger, 'whatsapp'),
+      email: createLogEmailTransport(logger),
+      attempts: ledger.store,
+      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
+      logger,
+    });
+    return { activities, lines };
+  }
+
+  it('writes one labelled NOT SENT line with the masked number and the text, and reports transport log', async () => {
+    const { activities, lines } = setup();
+
+    const result = await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, anaSms);
+
+    const notSent = lines.filter((l) => String(l.msg).includes('NOT SENT'));
+    expect(notSent).toHaveLength(1);
+    expect(notSent[0]).toMatchObject({
+      level: 30,
+      transport: 'log',
+      channel: 'sms',
+      to: '+52155****5678',
+      workflowId: 'dunning-acc-mx-1001',
+      stepKey: 'day-1-sms',
+      providerMessageId: result.providerMessageId,
+      body: expect.stringContaining('Responde BAJA para no recibir más mensajes.') as unknown,
+    });
+    expect(notSent[0]?.msg).toContain('NOT SENT: no provider credentials');
+    expect(JSON.stringify(lines)).not.toContain('+5215512345678');
+    expect(result).toMatchObject({ transport: 'log', status: 'queued', deduplicated: false });
+    expect(result.providerMessageId).toMatch(/^log-[0-9a-f-]{36}$/);
+  });
+
+  it('masks the email address and includes subject, text and unsubscribe link', async () => {
+    const { activities, lines } = setup();
+
+    await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, anaEmail);
+
+    const [line] = lines.filter((l) => String(l.msg).includes('NOT SENT'));
+    expect(line).toMatchObject({
+      channel: 'email',
+      to: 'a***@example.com',
+      subject: 'Aviso: tu pago de $1,500.00 está vencido desde el 15 de marzo de 2026',
+      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe?wf=dunning-acc-mx-1001&step=week-1-email&channel=email`,
+    });
+    expect(JSON.stringify(lines)).not.toContain('ana.lopez@example.com');
+  });
+
+  it('records the log send in the ledger so a retry does not log it twice', async () => {
+    const { activities, lines } = setup();
+
+    const first = await activityEnv('dunning-acc-mx-1001', 1).run(activities.sendMessage, anaSms);
+    const second = await activityEnv('dunning-acc-mx-1001', 2).run(activities.sendMessage, anaSms);
+
+    expect(lines.filter((l) => String(l.msg).includes('NOT SENT'))).toHaveLength(1);
+    expect(second).toEqual({ ...first, deduplicated: true });
+    expect(await ledger.find('dunning-acc-mx-1001', 'day-1-sms', 'sms')).toMatchObject({ transport: 'log' });
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MessagingConfigError,
+  createTransportsFromEnv,
+  parseMessagingConfig,
+} from '../../activities/messaging/messaging-config';
+import { ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID, SENDGRID_API_KEY, recordingLogger } from './fixtures';
+
+const complete = {
+  TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
+  TWILIO_WHATSAPP_FROM: '+14155238886',
+  SENDGRID_API_KEY,
+  SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
+  PUBLIC_BASE_URL: 'https://cobranza.example.com/',
+  CREDITOR_NAME: 'Aurora Crédito Ltda.',
+  CREDITOR_ADDRESS: 'Av. Paulista, 1000, São Paulo - SP',
+  CREDITOR_TAX_ID: '12.345.678/0001-90',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseMessagingConfig(env);
+  } catch (err) {
+    if (err instanceof MessagingConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('messaging configuration from the environment', () => {
+  it('uses log transports for every channel when no provider variable is set', () => {
+    const logger = recordingLogger();
+
+    const t = createTransportsFromEnv({}, logger);
+
+    expect([t.sms.name, t.whatsapp.name, t.email.name]).toEqual(['log', 'log', 'log']);
+    expect(t.unsubscribeUrl).toBe('http://localhost:3000/unsubscribe');
+    expect(logger.lines[0]?.msg).toMatch(/only log what they would send/);
+  });
+
+  it('treats empty variables (FOO= in a .env file) as unset', () => {
+    const t = createTransportsFromEnv({ TWILIO_ACCOUNT_SID: '', SENDGRID_API_KEY: '  ' }, recordingLogger());
+
+    expect([t.sms.name, t.email.name]).toEqual(['log', 'log']);
+  });
+
+  it('builds Twilio and SendGrid transports from complete credentials, with callback and unsubscribe URLs', () => {
+    const t = createTransportsFromEnv(complete, recordingLogger());
+
+    expect([t.sms.name, t.whatsapp.name, t.email.name]).toEqual(['twilio', 'twilio', 'sendgrid']);
+    expect(t.statusCallbackUrl).toBe('https://cobranza.example.com/webhooks/twilio/status');
+    expect(t.unsubscribeUrl).toBe('https://cobranza.example.com/unsubscribe');
+    expect(t.creditor).toEqual({
+      name: 'Aurora Crédito Ltda.',
+      address: 'Av. Paulista, 1000, São Paulo - SP',
+      taxId: '12.345.678/0001-90',
+    });
+  });
+
+  it('names the missing token when the Twilio SID is set without it', () => {
+    expect(
+      problemsOf({
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_FROM_NUMBER: '+15005550006',
+        PUBLIC_BASE_URL: 'https://x.example',
+      })
+    ).toEqual(['Twilio: TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER set but TWILIO_AUTH_TOKEN missing']);
+  });
+
+  it('requires an SMS sender: a Messaging Service SID or a from number', () => {
+    const { TWILIO_MESSAGING_SERVICE_SID: _omit, ...noSender } = complete;
+
+    expect(problemsOf(noSender)).toEqual([
+      'Twilio: TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER missing (the SMS sender)',
+    ]);
+  });
+
+  it('names the missing sender address when SendGrid has only a key', () => {
+    expect(problemsOf({ SENDGRID_API_KEY, PUBLIC_BASE_URL: 'https://x.example' })).toEqual([
+      'SendGrid: SENDGRID_API_KEY set but SENDGRID_FROM_EMAIL missing',
+    ]);
+  });
+
+  it('requires PUBLIC_BASE_URL once a provider is configured', () => {
+    const { PUBLIC_BASE_URL: _omit, ...noUrl } = complete;
+
+    expect(problemsOf(noUrl)).toEqual([
+      'PUBLIC_BASE_URL missing: providers need it for status callbacks and unsubscribe links',
+    ]);
+  });
+
+  it('reports malformed values with the variable name', () => {
+    expect(problemsOf({ ...complete, TWILIO_ACCOUNT_SID: 'AC123', SENDGRID_API_KEY: 'not-a-key' })).toEqual([
+      'TWILIO_ACCOUNT_SID: expected an Account SID: AC + 32 hex digits',
+      'SENDGRID_API_KEY: expected a SendGrid API key (starts with "SG.")',
+    ]);
+  });
+
+  it('fails at start with every problem in one message', () => {
+    expect(() =>
+      createTransportsFromEnv({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, SENDGRID_FROM_EMAIL: 'a@b.example' }, recordingLogger())
+    ).toThrow(
+      /Messaging configuration is invalid:\n- Twilio: TWILIO_AUTH_TOKEN set but TWILIO_ACCOUNT_SID missing\n- Twilio: TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER missing \(the SMS sender\)\n- SendGrid: SENDGRID_FROM_EMAIL set but SENDGRID_API_KEY missing\n- PUBLIC_BASE_URL missing/
+    );
+  });
+
+  it('makes WhatsApp fail as misconfigured, not silently log, when Twilio has no WhatsApp sender', async () => {
+    const { TWILIO_WHATSAPP_FROM: _omit, ...noWhatsapp } = complete;
+    const t = createTransportsFromEnv(noWhatsapp, recordingLogger());
+
+    await expect(
+      t.whatsapp.send({
+        to: '+5215512345678',
+        body: 'x',
+        correlation: { workflowId: 'w', stepKey: 's', accountId: 'a', channel: 'whatsapp' },
+      })
+    ).rejects.toMatchObject({ reason: 'misconfigured', code: 'sender_not_configured' });
+  });
+});

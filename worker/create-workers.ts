@@ -1,0 +1,40 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { DunningActivities } from '../activities/activity-inputs';
+import { TASK_QUEUES } from '../workflows/workflow-input';
+
+export interface CreateWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  activities: DunningActivities;
+  /** A prebuilt bundle for production, else the sources are bundled at start. */
+  workflowBundlePath?: string;
+  messagingMaxPerSecond: number;
+  shutdownGraceTime: number;
+}
+
+/**
+ * Two workers in one process: workflows with the database activities, and the message sends on their own task
+ * queue, where `maxTaskQueueActivitiesPerSecond` caps every worker of the fleet at the provider's throughput.
+ */
+export async function createWorkers(opts: CreateWorkersOptions): Promise<Worker[]> {
+  const { sendMessage, ...recordKeeping } = opts.activities;
+  const workflows = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: TASK_QUEUES.workflows,
+    ...(opts.workflowBundlePath
+      ? { workflowBundle: { codePath: opts.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: recordKeeping,
+    shutdownGraceTime: opts.shutdownGraceTime,
+  });
+  const messaging = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: TASK_QUEUES.messaging,
+    activities: { sendMessage },
+    maxTaskQueueActivitiesPerSecond: opts.messagingMaxPerSecond,
+    shutdownGraceTime: opts.shutdownGraceTime,
+  });
+  return [workflows, messaging];
+}

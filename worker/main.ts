@@ -1,0 +1,52 @@
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
+import { openDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrator';
+import { createLogger, temporalLoggerFor } from './logger';
+import { createWorkers } from './create-workers';
+import { loadWorkerConfig } from './worker-config';
+
+/** `npm run start:worker`: the dunning worker process. */
+async function main(): Promise<void> {
+  const logger = createLogger('cobranza-worker');
+  const config = loadWorkerConfig(process.env);
+  // Must come before any connection: the SDK's Prometheus exporter and log routing are process-wide.
+  Runtime.install({
+    logger: temporalLoggerFor(logger),
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS }, globalTags: { service: 'cobranza-worker' } },
+    },
+  });
+  const messaging = createTransportsFromEnv(process.env, logger);
+  const database = await openDatabase({ ...(config.DATABASE_URL && { url: config.DATABASE_URL }), dataDir: config.DATA_DIR });
+  await migrateToLatest(database.db);
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(connectionOptions);
+  try {
+    const workers = await createWorkers({
+      connection,
+      namespace: namespace ?? 'default',
+      activities: createActivities({ db: database.db, messaging, logger }),
+      ...(config.WORKFLOW_BUNDLE_PATH !== undefined && { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH }),
+      messagingMaxPerSecond: config.MESSAGING_MAX_PER_SECOND,
+      shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
+    });
+    logger.info(
+      { address: connectionOptions.address, namespace, database: database.kind, metrics: config.WORKER_METRICS_ADDRESS },
+      'worker started'
+    );
+    // The Runtime stops both workers on SIGINT/SIGTERM; run() resolves once in-flight tasks drained.
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await connection.close();
+    await database.close();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cobranza worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
