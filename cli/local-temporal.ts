@@ -67,7 +67,8 @@ export async function temporalForDev(env: NodeJS.ProcessEnv, dataDir: string): P
       },
     });
   } catch (err) {
-    const why = (err as Error).message.split('\n')[0];
+    // The SDK's message repeats the URL and the whole cause chain; its first two clauses say what happened.
+    const why = ((err as Error).message.split('\n')[0] ?? '').split(': ').slice(0, 2).join(': ');
     throw new NoTemporalServerError(
       cliPath
         ? `the Temporal CLI at TEMPORAL_CLI_PATH=${cliPath} did not start (${why}); point it at a working \`temporal\` binary or set TEMPORAL_ADDRESS to a running server.`

@@ -7,7 +7,8 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'inf
     name,
     level,
     redact: {
-      paths: ['*.phone', '*.email', '*.name', '*.to', '*.debtorName', 'debtor', 'account.debtor', 'input.to', 'input.debtorName'],
+      // Debtor contact data wherever it could be logged; log lines carry ids, never these.
+      paths: ['phone', 'email', 'to', 'debtorName', 'debtor', '*.debtor', '*.phone', '*.to', '*.debtorName', 'account.debtor.email'],
       censor: '[redacted]',
     },
   });
