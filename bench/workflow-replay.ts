@@ -1,0 +1,238 @@
+/**
+ * What replaying dunningWorkflow costs a worker (a cache miss, a restart, a deploy all replay histories). Not a
+ * test: run it with
+ *
+ *   npx tsx bench/workflow-replay.ts [rounds=5] [copies=50]
+ *
+ * No Temporal server is needed: histories are written with the scenario DSL of test/replay and replayed by
+ * `Worker.runReplayHistories` through the real sandbox and core. Both workflow sets are bundled first, so bundling
+ * is not measured. Figures, one JSON line each:
+ *   - ladder-vs-minimal: replay time per history of the full default ladder (4 steps) over a minimal
+ *     sleep-then-activity workflow with 4 steps (bench/fixtures/minimal-workflow.ts). Target ratio ≤ 1.3.
+ *   - histories-per-second: full-ladder histories replayed per second by one replay worker.
+ *   - long-history: one ~1,000-event history (the exhausted ladder receiving delivery callbacks) replayed on its
+ *     own, worker start-up included. Target ≤ 0.5 s.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { temporal } from '@temporalio/proto';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { HistoryBuilder } from '../test/helpers/history-builder';
+import { ana, inputFor } from '../test/replay/scenarios/accounts';
+import { DunningHistory, WORKFLOWS_PATH, sent } from '../test/replay/scenarios/dunning-history';
+
+const ROUNDS = Number(process.argv[2] ?? 5);
+const COPIES = Number(process.argv[3] ?? 50);
+const TARGET_RATIO = 1.3;
+const TARGET_LONG_S = 0.5;
+const LONG_SIGNALS = 245;
+const DAY = 86_400_000;
+
+type History = temporal.api.history.v1.IHistory;
+
+const ANA_SMS = {
+  accountId: 'acc-mx-ana-001',
+  channel: 'sms',
+  to: '+5215512345678',
+  locale: 'es-MX',
+  jurisdiction: 'MX',
+  debtorName: 'Ana López',
+  currency: 'MXN',
+  referenceDate: '2026-12-01',
+  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
+} as const;
+
+/** Ana's whole default ladder up to the agent task and the exhausted-ladder wait (test/replay/dunning-ladder). */
+function ladderUpToExhausted(): DunningHistory {
+  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
+    .task()
+    .upsert()
+    .record('record decisions before waiting (pre-due nudge: scheduled)')
+    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
+    .fire()
+    .send(
+      { ...ANA_SMS, stepKey: 'pre-due-nudge', template: 'pre_due_nudge', amountMinor: 150_000 },
+      'pre-due nudge via sms',
+      sent('SM-ana-1')
+    )
+    .upsert()
+    .record('record decisions before waiting (day-1 SMS: scheduled)')
+    .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
+    .fire()
+    .send(
+      { ...ANA_SMS, stepKey: 'day-1-sms', template: 'day_1_reminder', amountMinor: 150_000 },
+      'day-1 SMS via sms',
+      sent('SM-ana-2')
+    )
+    .upsert()
+    .record('record decisions before waiting (week-1 email: scheduled)')
+    .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
+    .fire()
+    .send(
+      {
+        ...ANA_SMS,
+        channel: 'email',
+        to: 'ana.lopez@example.mx',
+        stepKey: 'week-1-email',
+        template: 'week_1_notice',
+        amountMinor: 150_000,
+      },
+      'week-1 email via email',
+      sent('em-ana-3', 'email')
+    )
+    .upsert()
+    .record('record decisions before waiting (agent task: scheduled)')
+    .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
+    .fire()
+    .agentTask(
+      {
+        accountId: 'acc-mx-ana-001',
+        taskKey: 'agent-task',
+        reason: 'agent_call_unpaid',
+        template: 'agent_call_unpaid',
+        balanceMinor: 150_000,
+        currency: 'MXN',
+        jurisdiction: 'MX',
+      },
+      'agent task: agent task',
+      { taskId: 'task-901', created: true }
+    )
+    .upsert()
+    .record(
+      'record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)'
+    );
+}
+
+function closedByPayment(h: DunningHistory, at: string): History {
+  return h
+    .signal(at, 'paymentReceived', { paymentId: 'pay-ana-1', amountMinor: 150_000 })
+    .upsert()
+    .record('account closed: paid')
+    .completed({
+      accountId: 'acc-mx-ana-001',
+      status: 'paid',
+      balanceMinor: 0,
+      paidMinor: 150_000,
+      stage: 'agent-task',
+    })
+    .build();
+}
+
+function fullLadderHistory(): History {
+  return closedByPayment(ladderUpToExhausted(), '2026-12-20T17:00:00.000Z');
+}
+
+/** The exhausted ladder receiving delivery callbacks for a long time: each is a signal and a command-less task. */
+function longHistory(): History {
+  const h = ladderUpToExhausted();
+  for (let i = 0; i < LONG_SIGNALS; i++) {
+    h.signal(new Date(Date.parse('2026-12-16T00:00:00.000Z') + i * 60_000).toISOString(), 'deliveryStatus', {
+      channel: 'sms',
+      providerMessageId: `SM-bulk-${i}`,
+      status: 'delivered',
+    });
+  }
+  return closedByPayment(h, '2026-12-20T17:00:00.000Z');
+}
+
+/** The baseline: four times sleep one week, then one activity. */
+function minimalHistory(steps: number): History {
+  const b = new HistoryBuilder({
+    workflowType: 'minimalWorkflow',
+    taskQueue: 'bench',
+    input: [{ accountId: 'acc-mx-ana-001', steps, sleepMs: 7 * DAY }],
+    startTime: '2026-11-20T15:00:00.000Z',
+  });
+  b.workflowTask();
+  for (let step = 1; step <= steps; step++) {
+    const id = String(step);
+    b.timerStarted(id, 7 * DAY)
+      .timerFired(id)
+      .workflowTask()
+      .activityScheduled(id, 'sendMessage', [{ accountId: 'acc-mx-ana-001', step }])
+      .activityCompleted(id, { providerMessageId: `SM-${step}` })
+      .workflowTask();
+  }
+  return b.completed(steps).build();
+}
+
+/** Replays `copies` copies of a history in one replay worker; returns seconds, failing on any replay error. */
+async function replayCopies(bundle: WorkflowBundle, history: History, copies: number, name: string): Promise<number> {
+  const histories = Array.from({ length: copies }, (_, i) => ({ workflowId: `${name}-${i}`, history }));
+  const started = performance.now();
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: name }, histories)) {
+    if (result.error) throw new Error(`${result.workflowId}: ${String(result.error)}`);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const logger = new DefaultLogger('WARN');
+  const [dunningBundle, minimalBundle] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger }),
+    bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/minimal-workflow.ts'), logger }),
+  ]);
+  const ladder = fullLadderHistory();
+  const minimal = minimalHistory(4);
+  const long = longHistory();
+  process.stdout.write(
+    `histories: full ladder ${ladder.events!.length} events, minimal ${minimal.events!.length} events, long ${long.events!.length} events\n`
+  );
+
+  // Warm-up: JIT, the core runtime, the first sandbox contexts.
+  await replayCopies(dunningBundle, ladder, 10, 'warmup-ladder');
+  await replayCopies(minimalBundle, minimal, 10, 'warmup-minimal');
+
+  // 1. Per-history replay cost, interleaved rounds so drift affects both sides alike.
+  const ladderPer: number[] = [];
+  const minimalPer: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    ladderPer.push((await replayCopies(dunningBundle, ladder, COPIES, `ladder-${r}`)) / COPIES);
+    minimalPer.push((await replayCopies(minimalBundle, minimal, COPIES, `minimal-${r}`)) / COPIES);
+  }
+  const ladderMs = median(ladderPer) * 1000;
+  const minimalMs = median(minimalPer) * 1000;
+  const ratio = ladderMs / minimalMs;
+  process.stdout.write(
+    `replay per history: full ladder ${ladderMs.toFixed(2)} ms, minimal ${minimalMs.toFixed(2)} ms, ratio ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO})\n`
+  );
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workflow-replay', figure: 'ladder-vs-minimal', ladderMsPerHistory: round(ladderMs, 2), minimalMsPerHistory: round(minimalMs, 2), ratio: round(ratio, 2), target: TARGET_RATIO, ok: ratio <= TARGET_RATIO, rounds: ROUNDS, copies: COPIES })}\n`
+  );
+
+  // 2. Throughput of one replay worker.
+  const n = COPIES * 4;
+  const seconds = await replayCopies(dunningBundle, ladder, n, 'throughput');
+  const perSecond = n / seconds;
+  process.stdout.write(
+    `throughput: ${n} full-ladder histories in ${seconds.toFixed(2)} s = ${perSecond.toFixed(0)} histories/s\n`
+  );
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workflow-replay', figure: 'histories-per-second', historiesPerSec: round(perSecond, 1), histories: n, events: ladder.events!.length })}\n`
+  );
+
+  // 3. One long history on its own, worker start-up included (what a cache miss on a long-lived account costs).
+  const longRuns: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const started = performance.now();
+    await Worker.runReplayHistory({ workflowBundle: dunningBundle, replayName: `long-${r}` }, long, `long-${r}`);
+    longRuns.push((performance.now() - started) / 1000);
+  }
+  const longS = median(longRuns);
+  process.stdout.write(
+    `long history: ${long.events!.length} events replayed in ${(longS * 1000).toFixed(0)} ms (median of 3, target ≤ ${TARGET_LONG_S * 1000} ms)\n`
+  );
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workflow-replay', figure: 'long-history', events: long.events!.length, seconds: round(longS), target: TARGET_LONG_S, ok: longS <= TARGET_LONG_S })}\n`
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,323 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createReplayer } from '../helpers/replay-harness';
+import { ana, camila, inputFor } from './scenarios/accounts';
+import {
+  DunningHistory,
+  WORKFLOWS_PATH,
+  recordedChanges,
+  sends,
+  sent,
+  timeline,
+  timers,
+} from './scenarios/dunning-history';
+
+const replayer = createReplayer(WORKFLOWS_PATH);
+const DAY = 86_400_000;
+
+const ANA = {
+  accountId: 'acc-mx-ana-001',
+  to: '+5215512345678',
+  locale: 'es-MX',
+  jurisdiction: 'MX',
+  debtorName: 'Ana López',
+  currency: 'MXN',
+  referenceDate: '2026-12-01',
+  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
+} as const;
+
+describe('dunningWorkflow replay: the default ladder', () => {
+  beforeAll(async () => {
+    await replayer.bundle();
+  });
+
+  it('Ana never pays: pre-due nudge, day-1 SMS, week-1 email, agent task, then waits', async () => {
+    const h = new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
+      .task()
+      .upsert()
+      .record('record decisions before waiting (pre-due nudge: scheduled)')
+      .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
+      .fire()
+      .send(
+        { ...ANA, stepKey: 'pre-due-nudge', channel: 'sms', template: 'pre_due_nudge', amountMinor: 150_000 },
+        'pre-due nudge via sms',
+        sent('SM-ana-1')
+      )
+      .upsert()
+      .record('record decisions before waiting (day-1 SMS: scheduled)')
+      .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
+      .fire()
+      .send(
+        { ...ANA, stepKey: 'day-1-sms', channel: 'sms', template: 'day_1_reminder', amountMinor: 150_000 },
+        'day-1 SMS via sms',
+        sent('SM-ana-2')
+      )
+      .upsert()
+      .record('record decisions before waiting (week-1 email: scheduled)')
+      .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
+      .fire()
+      .send(
+        {
+          ...ANA,
+          to: 'ana.lopez@example.mx',
+          stepKey: 'week-1-email',
+          channel: 'email',
+          template: 'week_1_notice',
+          amountMinor: 150_000,
+        },
+        'week-1 email via email',
+        sent('em-ana-3', 'email')
+      )
+      .upsert()
+      .record('record decisions before waiting (agent task: scheduled)')
+      .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
+      .fire()
+      .agentTask(
+        {
+          accountId: 'acc-mx-ana-001',
+          taskKey: 'agent-task',
+          reason: 'agent_call_unpaid',
+          template: 'agent_call_unpaid',
+          balanceMinor: 150_000,
+          currency: 'MXN',
+          jurisdiction: 'MX',
+        },
+        'agent task: agent task',
+        { taskId: 'task-901', created: true }
+      )
+      .upsert()
+      .record(
+        'record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)'
+      )
+      .signal('2026-12-20T17:00:00.000Z', 'cancel', { reason: 'write_off' })
+      .upsert()
+      .record('account closed: cancelled');
+    const history = h.completed({
+      accountId: 'acc-mx-ana-001',
+      status: 'cancelled',
+      balanceMinor: 150_000,
+      paidMinor: 0,
+      stage: 'agent-task',
+    });
+
+    const rec = await replayer.replay(history);
+
+    expect(timeline(rec)).toEqual([
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (pre-due nudge: scheduled)',
+      'timer until 2026-11-28T16:51:01.000Z: pre-due nudge: scheduled',
+      'sendMessage: pre-due nudge via sms',
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
+      'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
+      'sendMessage: day-1 SMS via sms',
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
+      'timer until 2026-12-08T15:51:01.000Z: week-1 email: scheduled',
+      'sendMessage: week-1 email via email',
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
+      'timer until 2026-12-15T15:51:01.000Z: agent task: scheduled',
+      'createAgentTask: agent task: agent task',
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)',
+      // The exhausted ladder waits without a timer; the write-off signal ends it.
+      'upsert search attributes',
+      'recordAccountChanges: account closed: cancelled',
+      'complete',
+    ]);
+    expect(sends(rec)).toEqual([
+      {
+        stepKey: 'pre-due-nudge',
+        channel: 'sms',
+        template: 'pre_due_nudge',
+        amountMinor: 150_000,
+        to: '+5215512345678',
+        locale: 'es-MX',
+        referenceDate: '2026-12-01',
+      },
+      {
+        stepKey: 'day-1-sms',
+        channel: 'sms',
+        template: 'day_1_reminder',
+        amountMinor: 150_000,
+        to: '+5215512345678',
+        locale: 'es-MX',
+        referenceDate: '2026-12-01',
+      },
+      {
+        stepKey: 'week-1-email',
+        channel: 'email',
+        template: 'week_1_notice',
+        amountMinor: 150_000,
+        to: 'ana.lopez@example.mx',
+        locale: 'es-MX',
+        referenceDate: '2026-12-01',
+      },
+    ]);
+    expect(rec.activities.find((a) => a.type === 'sendMessage')?.options).toMatchObject({
+      taskQueue: 'cobranza-messaging',
+      startToCloseTimeout: '30 seconds',
+      retry: { maximumAttempts: 6, nonRetryableErrorTypes: ['ChannelPermanentlyFailed'] },
+    });
+    const HOUR = 3_600_000;
+    const MIN = 60_000;
+    expect(timers(rec)).toEqual([
+      ['2026-11-28T16:51:01.000Z', 8 * DAY + 1 * HOUR + 51 * MIN + 1_000, 'pre-due nudge: scheduled', false],
+      ['2026-12-02T16:51:01.000Z', 4 * DAY, 'day-1 SMS: scheduled', false],
+      // 10:51:01 to 09:51:01 local, six days later (Mexico City keeps UTC-6 all year).
+      ['2026-12-08T15:51:01.000Z', 6 * DAY - HOUR, 'week-1 email: scheduled', false],
+      ['2026-12-15T15:51:01.000Z', 7 * DAY, 'agent task: scheduled', false],
+    ]);
+    expect(
+      rec.searchAttributeUpserts.map((u) => [u.values.DunningStage, u.values.DunningStatus, u.values.NextActionAt])
+    ).toEqual([
+      ['not_started', 'active', '2026-11-28T16:51:01.000Z'],
+      ['pre-due-nudge', 'active', '2026-12-02T16:51:01.000Z'],
+      ['day-1-sms', 'active', '2026-12-08T15:51:01.000Z'],
+      ['week-1-email', 'active', '2026-12-15T15:51:01.000Z'],
+      ['agent-task', 'active', null],
+      ['agent-task', 'cancelled', null],
+    ]);
+    expect(
+      recordedChanges(rec)
+        .slice(1, 5)
+        .map((changes) => changes.map((c) => c.type === 'audit' && `${c.action} ${c.reason}`))
+    ).toEqual([
+      ['pre-due-nudge:acted message_sent'],
+      ['day-1-sms:acted message_sent'],
+      ['week-1-email:acted message_sent'],
+      ['agent-task:acted agent_task_created'],
+    ]);
+    expect(rec.outcome).toEqual({
+      kind: 'completed',
+      result: {
+        accountId: 'acc-mx-ana-001',
+        status: 'cancelled',
+        balanceMinor: 150_000,
+        paidMinor: 0,
+        stage: 'agent-task',
+      },
+      at: '2026-12-20T17:00:00.000Z',
+    });
+  });
+
+  it('Camila (Colombia): the week-1 email waits out a festivo and the one-channel-a-week rule, and records why before sending', async () => {
+    const CAMILA = {
+      accountId: 'acc-co-camila-001',
+      locale: 'es-CO',
+      jurisdiction: 'CO',
+      debtorName: 'Camila Restrepo',
+      currency: 'COP',
+      referenceDate: '2026-12-01',
+      amountMinor: 45_000_000,
+    } as const;
+    const history = new DunningHistory(inputFor(camila()), '2026-11-20T15:00:00.000Z')
+      .task()
+      .upsert()
+      .record('record decisions before waiting (pre-due nudge: scheduled)')
+      .waitUntil('2026-11-28T15:23:45.000Z', 'pre-due nudge: scheduled')
+      .fire()
+      .send(
+        { ...CAMILA, stepKey: 'pre-due-nudge', channel: 'sms', to: '+573001234567', template: 'pre_due_nudge' },
+        'pre-due nudge via sms',
+        sent('SM-camila-1')
+      )
+      .upsert()
+      .record('record decisions before waiting (day-1 SMS: scheduled)')
+      .waitUntil('2026-12-02T15:23:45.000Z', 'day-1 SMS: scheduled')
+      .fire()
+      .send(
+        { ...CAMILA, stepKey: 'day-1-sms', channel: 'sms', to: '+573001234567', template: 'day_1_reminder' },
+        'day-1 SMS via sms',
+        sent('SM-camila-2')
+      )
+      .upsert()
+      .record('record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)')
+      .waitUntil('2026-12-09T15:23:45.000Z', 'week-1 email: waiting for the weekly channel limit to release')
+      .fire()
+      .record('decision: week-1 email')
+      .send(
+        {
+          ...CAMILA,
+          stepKey: 'week-1-email',
+          channel: 'email',
+          to: 'camila.restrepo@example.co',
+          template: 'week_1_notice',
+        },
+        'week-1 email via email',
+        sent('em-camila-3', 'email')
+      )
+      .upsert()
+      .record('record decisions before waiting (agent task: scheduled)')
+      .waitUntil('2026-12-15T14:23:45.000Z', 'agent task: scheduled')
+      .signal('2026-12-11T21:00:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-1', amountMinor: 45_000_000 })
+      .upsert()
+      .record('account closed: paid')
+      .completed({
+        accountId: 'acc-co-camila-001',
+        status: 'paid',
+        balanceMinor: 0,
+        paidMinor: 45_000_000,
+        stage: 'week-1-email',
+      });
+
+    const rec = await replayer.replay(history);
+
+    expect(timeline(rec).slice(7, 13)).toEqual([
+      'sendMessage: day-1 SMS via sms',
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)',
+      // Planned 2026-12-08 09:23:45 (a festivo), moved to 2026-12-09 07:23:45, then to 10:23:45: a week after the SMS.
+      'timer until 2026-12-09T15:23:45.000Z: week-1 email: waiting for the weekly channel limit to release',
+      'recordAccountChanges: decision: week-1 email',
+      'sendMessage: week-1 email via email',
+    ]);
+    expect(timers(rec)[2]).toEqual([
+      '2026-12-09T15:23:45.000Z',
+      7 * DAY,
+      'week-1 email: waiting for the weekly channel limit to release',
+      false,
+    ]);
+    expect(sends(rec).map((m) => [m.stepKey, m.channel, m.to, m.template, m.amountMinor, m.locale])).toEqual([
+      ['pre-due-nudge', 'sms', '+573001234567', 'pre_due_nudge', 45_000_000, 'es-CO'],
+      ['day-1-sms', 'sms', '+573001234567', 'day_1_reminder', 45_000_000, 'es-CO'],
+      ['week-1-email', 'email', 'camila.restrepo@example.co', 'week_1_notice', 45_000_000, 'es-CO'],
+    ]);
+    // The decision record written before the send: every move with its rule, in the order they were made.
+    expect(recordedChanges(rec)[3]).toEqual([
+      {
+        type: 'audit',
+        at: '2026-12-08T14:23:45.000Z',
+        actor: 'workflow',
+        action: 'week-1-email:moved',
+        reason: 'public_holiday',
+        data: {
+          rule: 'CO:Ley 2300 de 2023 art. 3',
+          movedTo: '2026-12-09T05:00:00.000Z',
+          detail: 'America/Bogota 2026-12-08',
+        },
+      },
+      {
+        type: 'audit',
+        at: '2026-12-09T05:00:00.000Z',
+        actor: 'workflow',
+        action: 'week-1-email:moved',
+        reason: 'contact_window',
+        data: { rule: 'CO:Ley 2300 de 2023 art. 3', movedTo: '2026-12-09T12:23:45.000Z', detail: 'America/Bogota' },
+      },
+      {
+        type: 'audit',
+        at: '2026-12-09T12:23:45.000Z',
+        actor: 'workflow',
+        action: 'week-1-email:moved',
+        reason: 'distinct_channels',
+        data: {
+          rule: 'CO:Ley 2300 de 2023 art. 3',
+          movedTo: '2026-12-09T15:23:45.000Z',
+          detail: 'America/Bogota max 1',
+        },
+      },
+    ]);
+    expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'week-1-email' } });
+  });
+});

@@ -1,0 +1,311 @@
+import path from 'node:path';
+import type {
+  ChannelFailureDetails,
+  CreateAgentTaskInput,
+  CreateAgentTaskResult,
+  SendMessageInput,
+  SendMessageResult,
+} from '../../../activities/activity-inputs';
+import { CHANNEL_PERMANENTLY_FAILED } from '../../../workflows/failure-types';
+import {
+  DUNNING_WORKFLOW_TYPE,
+  TASK_QUEUES,
+  workflowIdFor,
+  type DunningWorkflowInput,
+  type DunningWorkflowResult,
+} from '../../../workflows/workflow-input';
+import { HistoryBuilder } from '../../helpers/history-builder';
+import type { RecordAccountChangesInput } from '../../../activities/activity-inputs';
+import type { ReplayRecording } from '../../helpers/replay-harness';
+
+/** The bundle entry of the real workflows, as the worker loads it. */
+export const WORKFLOWS_PATH = path.join(__dirname, '../../../workflows/index.ts');
+
+/**
+ * A small DSL over HistoryBuilder for dunningWorkflow histories: each method appends one of the event groups the
+ * workflow's loop produces, numbering activities and timers as the workflow does (one sequence for all
+ * activities, one for all timers). The expected values (instants, inputs, summaries) stay in the tests.
+ *
+ *   task()          WorkflowTaskScheduled/Started/Completed: the commands that follow belong to it
+ *   upsert()        the search-attribute upsert `publish()` sends when stage/status/balance/next action changed
+ *   record(s)       recordAccountChanges (summary s) scheduled and completed, then the next workflow task
+ *   waitUntil(t, s) the `condition` timer (summary s) that would fire at instant t
+ *   fire()          that timer fires (the clock moves to t), then the next workflow task
+ *   signal(t, ...)  a signal at instant t, the next workflow task, and the cancellation of the running timer
+ *   send(i, s, r)   sendMessage with input i on the messaging task queue, completed with r, then the next task
+ */
+export class DunningHistory {
+  readonly builder: HistoryBuilder;
+  private activitySeq = 0;
+  private timerSeq = 0;
+  private runningTimer: string | undefined;
+
+  constructor(
+    readonly input: DunningWorkflowInput,
+    startTime: string,
+    options: { runId?: string } = {}
+  ) {
+    this.builder = new HistoryBuilder({
+      workflowType: DUNNING_WORKFLOW_TYPE,
+      workflowId: workflowIdFor(input.account.id),
+      taskQueue: TASK_QUEUES.workflows,
+      input: [input],
+      startTime,
+      ...(options.runId !== undefined && { runId: options.runId }),
+    });
+  }
+
+  get now(): Date {
+    return this.builder.now;
+  }
+
+  task(): this {
+    this.builder.workflowTask();
+    return this;
+  }
+
+  upsert(): this {
+    this.builder.upsertSearchAttributes();
+    return this;
+  }
+
+  /** recordAccountChanges, its completion a few hundred milliseconds later, and the workflow task that follows. */
+  record(summary: string, input?: RecordAccountChangesInput): this {
+    const id = this.nextActivityId();
+    this.builder
+      .activityScheduled(id, 'recordAccountChanges', input && [input], { summary })
+      .activityCompleted(id)
+      .workflowTask();
+    return this;
+  }
+
+  /** recordAccountChanges during which a signal arrives (it is delivered with the task that follows the completion). */
+  recordWhileSignaled(summary: string, at: string, name: string, payload: unknown): this {
+    const id = this.nextActivityId();
+    this.builder
+      .activityScheduled(id, 'recordAccountChanges', undefined, { summary })
+      .advanceTo(at)
+      .signal(name, payload)
+      .activityCompleted(id)
+      .workflowTask();
+    return this;
+  }
+
+  /** The timer of `condition(() => inbox.length > 0, until - now, { summary })`. */
+  waitUntil(until: string, summary: string): this {
+    const durationMs = Date.parse(until) - this.now.getTime();
+    if (!(durationMs > 0)) throw new Error(`waitUntil(${until}) is not after ${this.now.toISOString()}`);
+    this.runningTimer = String(++this.timerSeq);
+    this.builder.timerStarted(this.runningTimer, durationMs, { summary });
+    return this;
+  }
+
+  /** The running timer fires (the clock moves to its instant) and the next workflow task runs. */
+  fire(): this {
+    const timer = this.takeTimer();
+    if (!timer) throw new Error('no timer is running');
+    this.builder.timerFired(timer).workflowTask();
+    return this;
+  }
+
+  /**
+   * A signal at `at`, and the workflow task it causes, which first cancels the running `condition` timer (none
+   * when the workflow waits without a timeout or is busy with an activity).
+   */
+  signal(at: string, name: string, payload: unknown): this {
+    this.builder.advanceTo(at).signal(name, payload).workflowTask();
+    const timer = this.takeTimer();
+    if (timer) this.builder.timerCanceled(timer);
+    return this;
+  }
+
+  /** Several signals delivered in one workflow task. */
+  signals(at: string, ...signals: [name: string, payload: unknown][]): this {
+    this.builder.advanceTo(at);
+    for (const [name, payload] of signals) this.builder.signal(name, payload);
+    this.builder.workflowTask();
+    const timer = this.takeTimer();
+    if (timer) this.builder.timerCanceled(timer);
+    return this;
+  }
+
+  send(input: SendMessageInput, summary: string, result: SendMessageResult): this {
+    const id = this.scheduleSend(input, summary);
+    this.builder.activityCompleted(id, result).workflowTask();
+    return this;
+  }
+
+  /** sendMessage failing with a non-retryable ChannelPermanentlyFailed, as the messaging activity throws it. */
+  sendFailsPermanently(input: SendMessageInput, summary: string, details: ChannelFailureDetails): this {
+    const id = this.scheduleSend(input, summary);
+    this.builder
+      .activityFailed(id, {
+        message: `${details.channel} permanently failed: ${details.reason}`,
+        type: CHANNEL_PERMANENTLY_FAILED,
+        nonRetryable: true,
+        details: [details],
+      })
+      .workflowTask();
+    return this;
+  }
+
+  agentTask(input: CreateAgentTaskInput, summary: string, result: CreateAgentTaskResult): this {
+    const id = this.nextActivityId();
+    this.builder
+      .activityScheduled(id, 'createAgentTask', [inWorkflowOrder(input)], { summary })
+      .activityCompleted(id, result)
+      .workflowTask();
+    return this;
+  }
+
+  completed(result: DunningWorkflowResult): HistoryBuilder {
+    return this.builder.completed(result);
+  }
+
+  continuedAsNew(input: DunningWorkflowInput): HistoryBuilder {
+    return this.builder.continuedAsNew([input]);
+  }
+
+  private scheduleSend(input: SendMessageInput, summary: string): string {
+    const id = this.nextActivityId();
+    this.builder.activityScheduled(id, 'sendMessage', [inWorkflowOrder(input)], {
+      summary,
+      taskQueue: TASK_QUEUES.messaging,
+    });
+    return id;
+  }
+
+  private nextActivityId(): string {
+    return String(++this.activitySeq);
+  }
+
+  private takeTimer(): string | undefined {
+    const timer = this.runningTimer;
+    this.runningTimer = undefined;
+    return timer;
+  }
+}
+
+const SEND_KEYS: (keyof SendMessageInput)[] = [
+  'accountId',
+  'stepKey',
+  'channel',
+  'template',
+  'to',
+  'locale',
+  'jurisdiction',
+  'debtorName',
+  'amountMinor',
+  'currency',
+  'referenceDate',
+  'paymentLink',
+  'creditor',
+];
+const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
+  'accountId',
+  'taskKey',
+  'reason',
+  'template',
+  'balanceMinor',
+  'currency',
+  'jurisdiction',
+];
+
+/**
+ * The harness compares declared inputs with the real ones as JSON text, so key order matters; this puts a
+ * scenario's keys in the order the workflow writes them, letting tests list fields in the order that reads best.
+ */
+function inWorkflowOrder<T extends SendMessageInput | CreateAgentTaskInput>(input: T): T {
+  const keys: string[] = 'stepKey' in input ? SEND_KEYS : TASK_KEYS;
+  const extra = Object.keys(input).filter((k) => !keys.includes(k));
+  if (extra.length > 0) throw new Error(`unknown activity input fields: ${extra.join(', ')}`);
+  const record = input as unknown as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as unknown as T;
+}
+
+/** A provider's answer to a send, as the messaging activity returns it. */
+export function sent(providerMessageId: string, channel: 'sms' | 'email' | 'whatsapp' = 'sms'): SendMessageResult {
+  return {
+    providerMessageId,
+    transport: channel === 'email' ? 'sendgrid' : 'twilio',
+    status: 'queued',
+    deduplicated: false,
+    ...(channel !== 'email' && { sms: { encoding: 'UCS-2' as const, segments: 2 } }),
+  };
+}
+
+/**
+ * The workflow's commands in order, one readable line each, from the recording: what the scenario says the
+ * workflow does, checked against what it really did.
+ *   upsert search attributes | recordAccountChanges: <summary> | sendMessage: <summary> |
+ *   createAgentTask: <summary> | timer until <instant>: <summary> | cancel timer | complete | continue as new
+ */
+export function timeline(rec: ReplayRecording): string[] {
+  return rec.commands.map((c) => {
+    switch (c.kind) {
+      case 'upsertWorkflowSearchAttributes':
+        return 'upsert search attributes';
+      case 'scheduleActivity': {
+        const a = rec.activities.find((x) => x.seq === c.seq);
+        return `${a?.type ?? '?'}: ${a?.summary ?? ''}`;
+      }
+      case 'startTimer': {
+        const t = rec.timers.find((x) => x.seq === c.seq);
+        if (!t) return 'timer ?';
+        return `timer until ${new Date(Date.parse(t.at) + t.durationMs).toISOString()}: ${t.summary ?? ''}`;
+      }
+      case 'cancelTimer':
+        return 'cancel timer';
+      case 'completeWorkflowExecution':
+        return 'complete';
+      case 'continueAsNewWorkflowExecution':
+        return 'continue as new';
+      default:
+        return c.kind;
+    }
+  });
+}
+
+/** The fields of every sendMessage input that a scenario specifies. */
+export function sends(
+  rec: ReplayRecording
+): Pick<SendMessageInput, 'stepKey' | 'channel' | 'template' | 'amountMinor' | 'to' | 'locale' | 'referenceDate'>[] {
+  return rec.activities
+    .filter((a) => a.type === 'sendMessage')
+    .map((a) => {
+      const i = a.input[0] as SendMessageInput;
+      return {
+        stepKey: i.stepKey,
+        channel: i.channel,
+        template: i.template,
+        amountMinor: i.amountMinor,
+        to: i.to,
+        locale: i.locale,
+        referenceDate: i.referenceDate,
+      };
+    });
+}
+
+/** The changes handed to each recordAccountChanges, in order. */
+export function recordedChanges(rec: ReplayRecording): RecordAccountChangesInput['changes'][] {
+  return rec.activities
+    .filter((a) => a.type === 'recordAccountChanges')
+    .map((a) => (a.input[0] as RecordAccountChangesInput).changes);
+}
+
+/** The changes of the recordAccountChanges calls with this summary, in order. */
+export function changesRecordedAs(rec: ReplayRecording, summary: string): RecordAccountChangesInput['changes'][] {
+  return rec.activities
+    .filter((a) => a.type === 'recordAccountChanges' && a.summary === summary)
+    .map((a) => (a.input[0] as RecordAccountChangesInput).changes);
+}
+
+/** Timers as [fire instant, duration ms, summary, canceled]. */
+export function timers(rec: ReplayRecording): [string, number, string | undefined, boolean][] {
+  return rec.timers.map((t) => [
+    new Date(Date.parse(t.at) + t.durationMs).toISOString(),
+    t.durationMs,
+    t.summary,
+    t.canceled ?? false,
+  ]);
+}
