@@ -48,7 +48,17 @@ export const ContactPolicySchema = z.strictObject({
   name: z.string(),
   /** The jurisdiction's zones: when the debtor's zone is unknown, a contact must be allowed in all of them. */
   zones: z.array(z.string()).min(1),
-  holidays: z.strictObject({ country: z.string(), state: z.string().optional() }),
+  /**
+   * Public holidays of the region, resolved from the holiday library when the snapshot is taken, so the workflow
+   * sandbox never loads the library's world-wide data. Dates are local YYYY-MM-DD within [fromYear, toYear].
+   */
+  holidays: z.strictObject({
+    country: z.string(),
+    state: z.string().optional(),
+    fromYear: z.number().int(),
+    toYear: z.number().int(),
+    dates: z.array(z.string()),
+  }),
   windows: z.array(WindowRuleSchema),
   blockedDays: z.array(BlockedDaysRuleSchema),
   caps: z.array(CapRuleSchema),

@@ -1,6 +1,5 @@
 import type { Channel } from './account';
 import type { ContactPolicy } from './contact-policy';
-import { isPublicHoliday } from './public-holidays';
 import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
 
 /** A contact the caps count: sent messages that did not fail permanently. */
@@ -33,6 +32,16 @@ export interface ContactContext {
   jitterMs: number;
 }
 
+const holidaySets = new WeakMap<ContactPolicy, Set<string>>();
+function holidaysOf(policy: ContactPolicy): Set<string> {
+  let set = holidaySets.get(policy);
+  if (!set) {
+    set = new Set(policy.holidays.dates);
+    holidaySets.set(policy, set);
+  }
+  return set;
+}
+
 const applies = (channels: readonly Channel[] | undefined, channel: Channel): boolean =>
   channels === undefined || channels.includes(channel);
 
@@ -49,7 +58,7 @@ export function nextAllowedInstant(ctx: ContactContext, t: number): AllowedInsta
       for (const rule of policy.blockedDays) {
         if (!rule.publicHolidays || !applies(rule.channels, channel)) continue;
         const { date } = localParts(zone, t);
-        if (isPublicHoliday(policy.holidays.country, policy.holidays.state, date)) {
+        if (holidaysOf(policy).has(date)) {
           const to = instantAt(zone, addDays(date, 1), 0);
           moves.push({ from: t, to, reason: 'public_holiday', rule: rule.rule, zone, detail: date });
           t = to;

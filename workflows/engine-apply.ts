@@ -8,7 +8,7 @@ import type {
   PaymentInput,
   PromiseInput,
 } from './account-events';
-import type { Channel } from './account';
+import { addressFor, type Channel } from './account';
 import type { Decision, DecisionNote } from './engine-next';
 import type { EngineState, StepRecord } from './engine-state';
 import { primaryZone } from './engine-state';
@@ -200,7 +200,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
       if (event.channel === 'all') {
         s.ceased = true;
       } else {
-        s.channels = { ...s.channels, [event.channel]: 'opted_out' };
+        s.channels = retire(s, event.channel, 'opted_out');
       }
       record({
         step: 'consent',
@@ -297,7 +297,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
     case 'actionFailed': {
       if (event.permanent && event.channel) {
         const status = event.reason === 'opted_out' ? 'opted_out' : 'failed';
-        s.channels = { ...s.channels, [event.channel]: status };
+        s.channels = retire(s, event.channel, status);
         s.contacts = [
           ...s.contacts,
           { at: event.at, stepKey: event.stepKey, channel: event.channel, status: 'failed' },
@@ -318,6 +318,22 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
   }
   s.decisions = [...s.decisions, ...records].slice(-MAX_DECISIONS);
   return { state: s, records };
+}
+
+/**
+ * The channel retired, and with it every channel that reaches the same address: SMS and WhatsApp share the phone
+ * number unless the debtor gave a separate WhatsApp number. A "STOP" revokes texts to that number (47 CFR
+ * 64.1200(a)(10)), and a number that is invalid for SMS is no better for WhatsApp.
+ */
+function retire(s: EngineState, channel: Channel, status: 'opted_out' | 'failed'): EngineState['channels'] {
+  const channels = { ...s.channels, [channel]: status };
+  const address = addressFor(s.account.debtor, channel);
+  for (const other of ['sms', 'whatsapp'] as const) {
+    if (other !== channel && address !== undefined && addressFor(s.account.debtor, other) === address) {
+      if (channels[other] === 'available') channels[other] = status;
+    }
+  }
+  return channels;
 }
 
 function iso(ms: number): string {
@@ -473,6 +489,9 @@ export function agreementProblem(s: EngineState, input: AgreementInput, now: num
   const today = localParts(primaryZone(s), now).date;
   const first = input.installments[0]!;
   if (first.dueDate < today) return `installments[0].dueDate ${first.dueDate} is in the past (today is ${today})`;
+  const last = input.installments[input.installments.length - 1]!;
+  if (Number(last.dueDate.slice(0, 4)) > s.policy.holidays.toYear)
+    return `installments run past ${s.policy.holidays.toYear}, the end of this account's compliance calendar`;
   const total = input.installments.reduce((sum, i) => sum + i.amountMinor, 0);
   if (total > s.balanceMinor) return `installments total ${total} exceeds the balance ${s.balanceMinor}`;
   return null;

@@ -1,10 +1,14 @@
 import type { CapRule, ContactPolicy, WindowRule } from './contact-policy';
+import { publicHolidays } from './public-holidays';
 
 /**
  * The contact rules of each supported jurisdiction. Hours are local to the debtor; a state inherits its country's
  * rules and adds its own (every rule must hold). Where the law gives no number, the `COBRANZA:` rules are the
  * product's conservative defaults and say so in their id.
  */
+
+/** A policy as written here: the holiday region is resolved to dates when a snapshot is taken. */
+type PolicyRules = Omit<ContactPolicy, 'holidays'> & { holidays: { country: string; state?: string } };
 
 type Hours = [string, string] | null;
 const everyDay = (h: [string, string]): Hours[] => [h, h, h, h, h, h, h];
@@ -40,7 +44,7 @@ const US_ZONES = [
 // 47 CFR 64.1200(c)(1) (TCPA) draws the same line for texts to wireless numbers.
 const usFederalWindow: WindowRule = { rule: 'US:12 CFR 1006.6(b)(1)(i)', hours: everyDay(['08:00', '21:00']) };
 
-const US: ContactPolicy = {
+const US: PolicyRules = {
   jurisdiction: 'US',
   name: 'United States (federal)',
   zones: US_ZONES,
@@ -57,7 +61,7 @@ const US: ContactPolicy = {
   requiresCreditorIdentification: false,
 };
 
-const US_MA: ContactPolicy = {
+const US_MA: PolicyRules = {
   ...US,
   jurisdiction: 'US-MA',
   name: 'Massachusetts',
@@ -71,7 +75,7 @@ const US_MA: ContactPolicy = {
   ],
 };
 
-const US_FL: ContactPolicy = {
+const US_FL: PolicyRules = {
   ...US,
   jurisdiction: 'US-FL',
   name: 'Florida',
@@ -85,7 +89,7 @@ const US_FL: ContactPolicy = {
   ],
 };
 
-const MX: ContactPolicy = {
+const MX: PolicyRules = {
   jurisdiction: 'MX',
   name: 'México',
   zones: [
@@ -110,7 +114,7 @@ const MX: ContactPolicy = {
   requiresCreditorIdentification: false,
 };
 
-const CO: ContactPolicy = {
+const CO: PolicyRules = {
   jurisdiction: 'CO',
   name: 'Colombia',
   zones: ['America/Bogota'],
@@ -131,7 +135,7 @@ const CO: ContactPolicy = {
   requiresCreditorIdentification: false,
 };
 
-const BR: ContactPolicy = {
+const BR: PolicyRules = {
   jurisdiction: 'BR',
   name: 'Brasil',
   zones: [
@@ -160,7 +164,7 @@ const BR: ContactPolicy = {
   requiresCreditorIdentification: true,
 };
 
-const ES: ContactPolicy = {
+const ES: PolicyRules = {
   jurisdiction: 'ES',
   name: 'España',
   zones: ['Europe/Madrid', 'Atlantic/Canary'],
@@ -176,15 +180,43 @@ const ES: ContactPolicy = {
   requiresCreditorIdentification: false,
 };
 
-const policies: Record<string, ContactPolicy> = { US, 'US-MA': US_MA, 'US-FL': US_FL, MX, CO, BR, ES };
+const policies: Record<string, PolicyRules> = { US, 'US-MA': US_MA, 'US-FL': US_FL, MX, CO, BR, ES };
 
 export const SUPPORTED_JURISDICTIONS = Object.keys(policies);
 
+export interface HolidayYears {
+  fromYear: number;
+  toYear: number;
+}
+
+/** Ten years ahead covers any ladder and the longest agreement the API accepts. */
+export function defaultHolidayYears(now: Date = new Date()): HolidayYears {
+  return { fromYear: 2024, toYear: now.getUTCFullYear() + 10 };
+}
+
+const snapshots = new Map<string, ContactPolicy>();
+
 /**
- * The policy for a jurisdiction code. Another US state falls back to the federal rules (with that state's
- * holidays); an unknown country has no policy and the account is refused at the edge.
+ * The policy snapshot for a jurisdiction code, with its public holidays resolved for `years`. Another US state
+ * falls back to the federal rules (with that state's holidays); an unknown country has no policy and the account
+ * is refused at the edge.
  */
-export function contactPolicyFor(code: string): ContactPolicy | undefined {
+export function contactPolicyFor(code: string, years: HolidayYears = defaultHolidayYears()): ContactPolicy | undefined {
+  const key = `${code}|${years.fromYear}|${years.toYear}`;
+  const cached = snapshots.get(key);
+  if (cached) return cached;
+  const rules = rulesFor(code);
+  if (!rules) return undefined;
+  const { country, state } = rules.holidays;
+  const snapshot: ContactPolicy = {
+    ...rules,
+    holidays: { ...rules.holidays, ...years, dates: publicHolidays(country, state, years.fromYear, years.toYear) },
+  };
+  snapshots.set(key, snapshot);
+  return snapshot;
+}
+
+function rulesFor(code: string): PolicyRules | undefined {
   const exact = policies[code];
   if (exact) return exact;
   const [country, state] = code.split('-');

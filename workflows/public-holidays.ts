@@ -33,14 +33,9 @@ function holidaysOf(country: string, state: string | undefined, year: number): S
   return set;
 }
 
-/** True when `date` (YYYY-MM-DD, local to the debtor) is a public holiday in the region. */
-export function isPublicHoliday(country: string, state: string | undefined, date: string): boolean {
-  return holidaysOf(country, state, Number(date.slice(0, 4))).has(date);
-}
-
-/** The public holiday's name, for decision records. */
-export function holidayName(country: string, state: string | undefined, date: string): string | undefined {
-  const found = calendarFor(country, state).isHoliday(new Date(`${date}T12:00:00Z`));
-  if (!found) return undefined;
-  return found.find((h) => h.type === 'public')?.name;
+/** Every public holiday of the region from `fromYear` to `toYear` inclusive, as sorted local dates. */
+export function publicHolidays(country: string, state: string | undefined, fromYear: number, toYear: number): string[] {
+  const dates: string[] = [];
+  for (let year = fromYear; year <= toYear; year++) dates.push(...holidaysOf(country, state, year));
+  return dates.sort();
 }

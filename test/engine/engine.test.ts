@@ -155,13 +155,26 @@ describe('cancel, cease and opt-out', () => {
     expect(messages(r).every((e) => e.decision.action.channel !== 'sms')).toBe(true);
   });
 
-  it('after an SMS opt-out the day-1 step falls to WhatsApp on the same phone number when no WhatsApp number is given', () => {
-    // Design note: `addressFor` uses the phone for WhatsApp; an SMS opt-out does not cover WhatsApp.
+  it('an SMS opt-out also retires WhatsApp on the same phone number, so the day-1 step goes by email', () => {
     const r = run([{ type: 'optOut', at: ms('2026-11-21T00:00:00Z'), channel: 'sms', source: 'keyword' }]);
+    expect(r.state.channels.whatsapp).toBe('opted_out');
+    expect(r.executed[1]!.decision.action).toMatchObject({ stepKey: 'day-1-sms', channel: 'email' });
+  });
+
+  it('an SMS opt-out leaves WhatsApp available when the debtor gave a separate WhatsApp number', () => {
+    const base = ana();
+    const r = run(
+      [{ type: 'optOut', at: ms('2026-11-21T00:00:00Z'), channel: 'sms', source: 'keyword' }],
+      {},
+      {
+        ...base,
+        debtor: { ...base.debtor, whatsapp: '+5215598765432' },
+      }
+    );
     expect(r.executed[1]!.decision.action).toMatchObject({
       stepKey: 'day-1-sms',
       channel: 'whatsapp',
-      to: '+5215512345678',
+      to: '+5215598765432',
     });
   });
 
@@ -188,7 +201,7 @@ describe('channel failures', () => {
     });
     expect(r.executed.map((e) => `${e.decision.action.stepKey}:${e.decision.action.channel ?? 'task'}`)).toEqual([
       'pre-due-nudge:email',
-      'day-1-sms:whatsapp',
+      'day-1-sms:email',
       'week-1-email:email',
       'agent-task:task',
     ]);
