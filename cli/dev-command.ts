@@ -1,5 +1,129 @@
-/** `cobranza dev`: filled in by the operations work (API + worker + embedded database + Temporal dev server). */
-export function devCommand(_args: readonly string[]): Promise<number> {
-  process.stderr.write('cobranza dev: not available yet in this build; use `cobranza preview` to simulate a ladder.\n');
-  return Promise.resolve(1);
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
+import { createApp } from '../api/app';
+import { loadConfig } from '../api/config';
+import { openDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrator';
+import { createWorkers } from '../worker/create-workers';
+import { createLogger, temporalLoggerFor } from '../worker/logger';
+import { demoPortfolio } from './demo-portfolio';
+import { NoTemporalServerError, temporalForDev } from './local-temporal';
+import { UsageError } from './preview-command';
+
+/**
+ * `npm run dev`: the whole product in one process: migrations, the embedded database unless DATABASE_URL is set,
+ * log transports unless provider credentials are set, a Temporal service (TEMPORAL_ADDRESS or a local dev
+ * server), the worker and the API.
+ */
+export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const unknown = args.filter((a) => a !== '--demo');
+  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]} (usage: cobranza dev [--demo])`);
+  const demo = args.includes('--demo');
+  const dataDir = env.DATA_DIR ?? '.data';
+  const port = Number(env.PORT ?? 3000);
+  const logger = createLogger('cobranza-dev');
+
+  // Fail on bad configuration before starting anything.
+  const messaging = createTransportsFromEnv(env, logger);
+  const devKeys = env.API_KEYS
+    ? undefined
+    : { service: `svc_dev_${token()}`, agent: `agt_dev_${token()}`, admin: `adm_dev_${token()}` };
+  const config = loadConfig({
+    ...env,
+    ...(devKeys && { API_KEYS: `${devKeys.service}:service,${devKeys.agent}:agent,${devKeys.admin}:admin` }),
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+  });
+
+  Runtime.install({
+    logger: temporalLoggerFor(logger),
+    telemetryOptions: {
+      metrics: {
+        prometheus: { bindAddress: env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464' },
+        globalTags: { service: 'cobranza-dev' },
+      },
+    },
+  });
+
+  const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: `${dataDir}/pglite` });
+  await migrateToLatest(database.db);
+
+  let temporal;
+  try {
+    temporal = await temporalForDev(env, dataDir);
+  } catch (err) {
+    await database.close();
+    if (err instanceof NoTemporalServerError) {
+      process.stderr.write(`cobranza dev: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+
+  const workers = await createWorkers({
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    activities: createActivities({ db: database.db, messaging, logger }),
+    messagingMaxPerSecond: Number(env.MESSAGING_MAX_PER_SECOND ?? 10),
+    shutdownGraceTime: 5_000,
+  });
+  const running = Promise.all(workers.map((w) => w.run()));
+
+  const { app } = createApp({ temporal: temporal.client, db: database.db, config, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+
+  const api = `http://localhost:${port}`;
+  const lines = [
+    '',
+    'Cobranza is running.',
+    `  API            ${api}`,
+    `  API docs       ${api}/docs  (OpenAPI: ${api}/openapi.json)`,
+    `  Temporal UI    ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to print it)'}`,
+    `  Temporal       ${temporal.address} namespace ${temporal.namespace}`,
+    `  Database       ${database.kind === 'embedded' ? `embedded PGlite in ${dataDir}/pglite` : 'DATABASE_URL'}`,
+    `  Messaging      sms=${messaging.sms.name} whatsapp=${messaging.whatsapp.name} email=${messaging.email.name}`,
+  ];
+  if (devKeys) {
+    lines.push(
+      `  API keys       service ${devKeys.service}`,
+      `                 agent   ${devKeys.agent}`,
+      `                 admin   ${devKeys.admin}`
+    );
+    lines.push('                 (generated for this run; set API_KEYS to choose your own)');
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  if (demo) {
+    const key = devKeys?.service ?? config.apiKeys.find((k) => k.role !== 'agent')?.key;
+    if (!key) throw new UsageError('--demo needs a service or admin key in API_KEYS');
+    const response = await fetch(`${api}/v1/accounts/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(demoPortfolio(new Date())),
+    });
+    process.stdout.write(
+      `demo portfolio placed: HTTP ${response.status}; open the Temporal UI to watch the workflows\n\n`
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('stopping…\n');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const w of workers) w.shutdown();
+  await running;
+  await temporal.close();
+  await database.close();
+  return 0;
+}
+
+function token(): string {
+  return randomBytes(12).toString('base64url');
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { devCommand } from './dev-command';
 import { previewCommand, UsageError } from './preview-command';
 
 const HELP = `cobranza: collect overdue payments on time, through the right channel, within the law
@@ -17,10 +18,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'preview':
         previewCommand(args, io);
         return 0;
-      case 'dev': {
-        const { devCommand } = await import('./dev-command');
+      case 'dev':
         return await devCommand(args);
-      }
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+export const ROLES = ['service', 'agent', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKey {
+  /** The key itself; only its SHA-256 is compared, never logged. */
+  key: string;
+  role: Role;
+  /** A log-safe name: the role and the key's position in API_KEYS. */
+  label: string;
+}
+
+export interface ApiConfig {
+  apiKeys: ApiKey[];
+  /** Scheme + host (+ port) Twilio calls us at; signatures cover PUBLIC_BASE_URL + originalUrl. */
+  publicBaseUrl: string;
+  twilioAuthToken: string | undefined;
+  /** SendGrid Event Webhook verification key (SPKI, PEM or bare base64). */
+  sendgridPublicKey: string | undefined;
+  /** Requests per key per window; 0 disables the limit. */
+  rateLimit: { max: number; windowMs: number };
+  bodyLimit: string;
+  batchBodyLimit: string;
+  batchMaxItems: number;
+  batchConcurrency: number;
+  /** Webhook timestamps older than this are refused (replay window), in seconds; 0 disables. */
+  sendgridMaxAgeSeconds: number;
+}
+
+const intFrom = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const EnvSchema = z.object({
+  API_KEYS: z.string().default(''),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  API_RATE_LIMIT_PER_MINUTE: intFrom(600),
+  API_BATCH_MAX_ITEMS: intFrom(5000),
+  API_BATCH_CONCURRENCY: intFrom(16),
+  SENDGRID_WEBHOOK_MAX_AGE_SECONDS: intFrom(0),
+});
+
+/** `svc_abc:service,agt_def:agent` → keys with roles. Throws naming the bad entry (never the key). */
+export function parseApiKeys(spec: string): ApiKey[] {
+  const keys: ApiKey[] = [];
+  spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((entry, i) => {
+      const at = entry.lastIndexOf(':');
+      const key = entry.slice(0, at);
+      const role = entry.slice(at + 1) as Role;
+      if (at <= 0 || !ROLES.includes(role))
+        throw new Error(`API_KEYS entry ${i + 1} must be KEY:ROLE with a role among ${ROLES.join(', ')}`);
+      if (key.length < 8) throw new Error(`API_KEYS entry ${i + 1}: keys must be at least 8 characters`);
+      keys.push({ key, role, label: `${role}#${i + 1}` });
+    });
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = EnvSchema.parse(env);
+  return {
+    apiKeys: parseApiKeys(e.API_KEYS),
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+    sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    rateLimit: { max: e.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    bodyLimit: '1mb',
+    batchBodyLimit: '10mb',
+    batchMaxItems: e.API_BATCH_MAX_ITEMS,
+    batchConcurrency: e.API_BATCH_CONCURRENCY,
+    sendgridMaxAgeSeconds: e.SENDGRID_WEBHOOK_MAX_AGE_SECONDS,
+  };
+}

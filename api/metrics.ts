@@ -1,0 +1,63 @@
+import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  workflowsStarted: Counter<never>;
+  signalsSent: Counter<'signal'>;
+  webhookEvents: Counter<'provider' | 'type' | 'verdict'>;
+  accountsPlaced: Counter<'result'>;
+  paymentsApplied: Counter<'result'>;
+  promisesRecorded: Counter<'kind'>;
+}
+
+/** The API's metrics on the given registry (one registry per app, so tests and benches stay independent). */
+export function createApiMetrics(registry: Registry, opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'cobranza_http_request_duration_seconds',
+      help: 'HTTP request latency by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    workflowsStarted: new Counter({
+      name: 'cobranza_workflows_started_total',
+      help: 'Dunning workflows started by the API',
+      registers,
+    }),
+    signalsSent: new Counter({
+      name: 'cobranza_signals_sent_total',
+      help: 'Signals sent to dunning workflows, by signal name',
+      labelNames: ['signal'],
+      registers,
+    }),
+    webhookEvents: new Counter({
+      name: 'cobranza_webhook_events_total',
+      help: 'Provider webhook events by provider, type and verdict',
+      labelNames: ['provider', 'type', 'verdict'],
+      registers,
+    }),
+    accountsPlaced: new Counter({
+      name: 'cobranza_accounts_placed_total',
+      help: 'Account placements by result (created, existing, rejected)',
+      labelNames: ['result'],
+      registers,
+    }),
+    paymentsApplied: new Counter({
+      name: 'cobranza_payments_applied_total',
+      help: 'Payments received by result (signalled, pending, duplicate)',
+      labelNames: ['result'],
+      registers,
+    }),
+    promisesRecorded: new Counter({
+      name: 'cobranza_promises_recorded_total',
+      help: 'Promises to pay and payment agreements recorded by agents',
+      labelNames: ['kind'],
+      registers,
+    }),
+  };
+}

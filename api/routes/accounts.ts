@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { z } from 'zod';
+import { inputProblems } from '../../workflows/input-problems';
+import { workflowIdFor } from '../../workflows/workflow-input';
+import {
+  agreementProblemFromStatus,
+  knownLadder,
+  primaryZoneOf,
+  promiseProblemFromStatus,
+  type AgentRulesContext,
+} from '../agent-rules';
+import type { RouteDeps } from '../deps';
+import { toProblem } from '../errors';
+import { placeAccount } from '../placement';
+import { problemDocument, ProblemError, problems } from '../problem';
+import { addRoute, type RouteContext } from '../route';
+import {
+  AccountIdParams,
+  AccountStatusResponse,
+  AgreementRequest,
+  AgreementResponse,
+  BatchRequest,
+  BatchResponse,
+  CancelRequest,
+  DisputeRequest,
+  DisputeResolveRequest,
+  PaymentRequest,
+  PaymentResponse,
+  PlaceAccountRequest,
+  PlacementResponse,
+  PromiseRequest,
+  PromiseResponse,
+  SignalAccepted,
+} from '../schemas';
+import { queryStatus, signalAccount } from '../signals';
+import type { SignalName } from '../../workflows/messages';
+
+const SERVICE = ['service'] as const;
+const AGENT = ['agent'] as const;
+const READERS = ['service', 'agent'] as const;
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>) {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** NDJSON lines or a JSON array → items; a line that is not JSON becomes a per-item problem, not a 400. */
+function batchItems(body: unknown, isNdjson: boolean): { items: unknown[]; bad: Map<number, string> } {
+  const bad = new Map<number, string>();
+  if (!isNdjson) {
+    if (!Array.isArray(body))
+      throw problems.validation([{ field: '(root)', message: 'expected a JSON array of accounts' }]);
+    return { items: body, bad };
+  }
+  const items: unknown[] = [];
+  for (const line of (typeof body === 'string' ? body : '').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch {
+      bad.set(items.length, 'this line is not valid JSON');
+      items.push(undefined);
+    }
+  }
+  return { items, bad };
+}
+
+export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void {
+  const idParams = AccountIdParams;
+
+  addRoute(
+    ctx,
+    {
+      method: 'post',
+      path: '/v1/accounts',
+      operationId: 'placeAccount',
+      summary: 'Place an account: start its dunning workflow',
+      description:
+        'Idempotent by account id: 201 when placed now, 200 with the existing placement when it already runs. ' +
+        'Payments recorded for the account before placement are handed to the workflow.',
+      tags: ['accounts'],
+      auth: SERVICE,
+      body: PlaceAccountRequest,
+      responses: {
+        201: { description: 'placed', schema: PlacementResponse },
+        200: { description: 'already placed; the existing placement', schema: PlacementResponse },
+        422: { description: 'unsupported jurisdiction' },
+      },
+    },
+    async ({ body }, _req, res) => {
+      try {
+        const placed = await placeAccount(deps, body);
+        res.status(placed.created ? 201 : 200).json(placed);
+      } catch (err) {
+        deps.metrics.accountsPlaced.inc({ result: 'rejected' });
+        throw err;
+      }
+    }
+  );
+
+  addRoute(
+    ctx,
+    {
+      method: 'post',
+      path: '/v1/accounts/batch',
+      operationId: 'placeAccountsBatch',
+      summary: 'Place up to 5,000 accounts (JSON array or NDJSON)',
+      description: 'Each item is validated and placed on its own: a bad item never sinks the others.',
+      tags: ['accounts'],
+      auth: SERVICE,
+      body: BatchRequest,
+      bodyTypes: ['application/json', 'application/x-ndjson'],
+      bodyLimit: deps.config.batchBodyLimit,
+      rawBody: true,
+      responses: { 200: { description: 'one result per item, in order', schema: BatchResponse } },
+    },
+    async (_input, req, res) => {
+      if (req.body === undefined) throw problems.validation([{ field: '(root)', message: 'a body is required' }]);
+      const { items, bad } = batchItems(req.body, req.is('application/x-ndjson') === 'application/x-ndjson');
+      if (items.length > deps.config.batchMaxItems)
+        throw new ProblemError(413, 'payload-too-large', `a batch holds at most ${deps.config.batchMaxItems} items`, [
+          { field: '(root)', message: `${items.length} items; at most ${deps.config.batchMaxItems}` },
+        ]);
+      const instance = req.originalUrl.split('?')[0]!;
+      const results = await mapBounded(items, deps.config.batchConcurrency, async (item, index) => {
+        const badLine = bad.get(index);
+        const parsed = badLine ? undefined : PlaceAccountRequest.safeParse(item);
+        const accountId =
+          typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string'
+            ? (item as { id: string }).id
+            : undefined;
+        const idPart = accountId !== undefined ? { accountId } : {};
+        try {
+          if (badLine) throw new ProblemError(400, 'malformed-json', badLine, [{ field: '(root)', message: badLine }]);
+          if (!parsed!.success) throw problems.validation(inputProblems(parsed!.error));
+          const placed = await placeAccount(deps, parsed!.data);
+          return { index, ...idPart, status: placed.created ? 201 : 200, result: placed };
+        } catch (err) {
+          const p = toProblem(err);
+          if (p.status >= 500) deps.logger.error({ index, accountId, err: (err as Error)?.name }, 'batch item failed');
+          deps.metrics.accountsPlaced.inc({ result: 'rejected' });
+          return { index, ...idPart, status: p.status, problem: problemDocument(p, `${instance}#${index}`) };
+        }
+      });
+      const count = (f: (r: { status: number }) => boolean) => results.filter(f).length;
+      res.status(200).json({
+        total: results.length,
+        created: count((r) => r.status === 201),
+        existing: count((r) => r.status === 200),
+        failed: count((r) => r.status >= 400),
+        results,
+      });
+    }
+  );
+
+  addRoute(
+    ctx,
+    {
+      method: 'get',
+      path: '/v1/accounts/:id',
+      operationId: 'getAccount',
+      summary: "The account's dunning status (the workflow's status query)",
+      tags: ['accounts'],
+      auth: READERS,
+      params: idParams,
+      responses: { 200: { description: 'status', schema: AccountStatusResponse }, 404: { description: 'unknown' } },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await queryStatus(deps, params.id));
+    }
+  );
+
+  addRoute(
+    ctx,
+    {
+      method: 'post',
+      path: '/v1/accounts/:id/payments',
+      operationId: 'recordPayment',
+      summary: 'Record a payment (idempotent by paymentId)',
+      description:
+        'The payment is recorded, then signalled to the workflow. When the account is known but its workflow ' +
+        'is not running yet, the payment stays recorded (delivered: false) and is applied on placement.',
+      tags: ['accounts'],
+      auth: SERVICE,
+      params: idParams,
+      body: PaymentRequest,
+      responses: {
+        202: { description: 'recorded (and signalled when the workflow runs)', schema: PaymentResponse },
+        404: { description: 'unknown account' },
+        409: { description: 'paymentId already recorded with a different amount' },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const account = await deps.store.getAccount(params.id);
+      if (!account) throw problems.notFound(`account ${params.id} is not known`, 'id');
+      const paidAt = body.paidAt ?? new Date(deps.now()).toISOString();
+      const { duplicate } = await deps.store.recordPayment(params.id, {
+        paymentId: body.paymentId,
+        amountMinor: body.amountMinor,
+        currency: account.balance.currency,
+        paidAt,
+      });
+      let delivered = true;
+      try {
+        // Signalled again on a duplicate: the workflow deduplicates by paymentId, and an earlier signal may have failed.
+        await signalAccount(deps, params.id, 'paymentReceived', { ...body, paidAt });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        delivered = false;
+      }
+      deps.metrics.paymentsApplied.inc({ result: duplicate ? 'duplicate' : delivered ? 'signalled' : 'pending' });
+      res.status(202).json({ accountId: params.id, paymentId: body.paymentId, duplicate, delivered });
+    }
+  );
+
+  const simpleSignal = <S extends z.ZodType>(
+    path: string,
+    operationId: string,
+    summary: string,
+    signal: SignalName,
+    schema: S,
+    roles: readonly ('service' | 'agent')[]
+  ) =>
+    addRoute(
+      ctx,
+      {
+        method: 'post',
+        path,
+        operationId,
+        summary,
+        tags: ['accounts'],
+        auth: roles,
+        params: idParams,
+        body: schema,
+        bodyOptional: true,
+        responses: { 202: { description: 'signalled', schema: SignalAccepted }, 404: { description: 'unknown' } },
+      },
+      async ({ params, body }, _req, res) => {
+        await signalAccount(deps, params.id, signal, body as never);
+        res.status(202).json({ accountId: params.id, workflowId: workflowIdFor(params.id), signal });
+      }
+    );
+  simpleSignal(
+    '/v1/accounts/:id/disputes',
+    'openDispute',
+    'Open a dispute: collection pauses',
+    'disputeOpened',
+    DisputeRequest,
+    READERS
+  );
+  simpleSignal(
+    '/v1/accounts/:id/disputes/resolve',
+    'resolveDispute',
+    'Resolve the open dispute (rejected: collection resumes; upheld: it ends)',
+    'disputeResolved',
+    DisputeResolveRequest,
+    SERVICE
+  );
+  simpleSignal(
+    '/v1/accounts/:id/cancel',
+    'cancelAccount',
+    'Cancel collection of the account',
+    'cancel',
+    CancelRequest,
+    SERVICE
+  );
+
+  const rulesContext = async (accountId: string): Promise<AgentRulesContext> => {
+    const status = await queryStatus(deps, accountId);
+    const account = await deps.store.getAccount(accountId);
+    return {
+      status,
+      zone: account ? primaryZoneOf(account) : null,
+      maxHorizonDays: knownLadder(status.ladder)?.promise.maxHorizonDays ?? null,
+      now: deps.now(),
+    };
+  };
+
+  addRoute(
+    ctx,
+    {
+      method: 'post',
+      path: '/v1/accounts/:id/promises',
+      operationId: 'recordPromise',
+      summary: 'Record a promise to pay (checked against the current status first)',
+      tags: ['agents'],
+      auth: AGENT,
+      params: idParams,
+      body: PromiseRequest,
+      responses: {
+        202: { description: 'signalled; the answer names the promise', schema: PromiseResponse },
+        404: { description: 'unknown account' },
+        422: { description: 'past date, beyond the horizon, above the balance, dispute open, closed' },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const problem = promiseProblemFromStatus(await rulesContext(params.id), body);
+      if (problem) throw problems.unprocessable(problem.message, problem.field);
+      const promise = { ...body, promiseId: body.promiseId ?? `prm_${randomUUID()}` };
+      await signalAccount(deps, params.id, 'promiseToPay', promise);
+      deps.metrics.promisesRecorded.inc({ kind: 'promise' });
+      res.status(202).json({ accountId: params.id, promise });
+    }
+  );
+
+  addRoute(
+    ctx,
+    {
+      method: 'post',
+      path: '/v1/accounts/:id/agreements',
+      operationId: 'recordAgreement',
+      summary: 'Record a payment agreement (installments; checked against the current status first)',
+      tags: ['agents'],
+      auth: AGENT,
+      params: idParams,
+      body: AgreementRequest,
+      responses: {
+        202: { description: 'signalled; the answer names the agreement', schema: AgreementResponse },
+        404: { description: 'unknown account' },
+        422: { description: 'past first installment, total above the balance, dispute open, closed' },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const problem = agreementProblemFromStatus(await rulesContext(params.id), body);
+      if (problem) throw problems.unprocessable(problem.message, problem.field);
+      const agreement = { ...body, agreementId: body.agreementId ?? `agr_${randomUUID()}` };
+      await signalAccount(deps, params.id, 'agreementNegotiated', agreement);
+      deps.metrics.promisesRecorded.inc({ kind: 'agreement' });
+      res.status(202).json({ accountId: params.id, agreement });
+    }
+  );
+}

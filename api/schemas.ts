@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { AccountSchema } from '../workflows/account';
+import {
+  AgreementInputSchema,
+  CancelInputSchema,
+  DisputeOpenedInputSchema,
+  DisputeResolvedInputSchema,
+  PaymentInputSchema,
+  PromiseInputSchema,
+} from '../workflows/account-events';
+import { LadderSchema } from '../workflows/ladder';
+
+/** Request and response schemas of the HTTP API: the shared contracts plus the API's own envelopes. */
+
+export const AccountIdParams = z.strictObject({
+  id: AccountSchema.shape.id,
+});
+
+/** POST /v1/accounts: the placed account, optionally with its own ladder (default: the default ladder). */
+export const PlaceAccountRequest = z.strictObject({ ...AccountSchema.shape, ladder: LadderSchema.optional() });
+export type PlaceAccountRequest = z.infer<typeof PlaceAccountRequest>;
+
+export const PlacementResponse = z.object({
+  accountId: z.string(),
+  workflowId: z.string(),
+  created: z.boolean().describe('false when the account was already placed (the existing placement is answered)'),
+  ladder: z.object({ id: z.string(), version: z.number() }),
+  pendingPayments: z.number().int().describe('payments recorded before placement and handed to the workflow'),
+});
+
+export const BatchItemResult = z.object({
+  index: z.number().int(),
+  accountId: z.string().optional(),
+  status: z.number().int().describe('the HTTP status the item would have had on its own'),
+  result: PlacementResponse.optional(),
+  problem: z.unknown().optional().describe('an RFC 9457 problem for a failed item'),
+});
+export const BatchResponse = z.object({
+  total: z.number().int(),
+  created: z.number().int(),
+  existing: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(BatchItemResult),
+});
+export const BatchRequest = z.array(z.unknown()).describe('a JSON array of accounts (or NDJSON, one account per line)');
+
+export const PaymentRequest = PaymentInputSchema;
+export const PaymentResponse = z.object({
+  accountId: z.string(),
+  paymentId: z.string(),
+  duplicate: z.boolean(),
+  delivered: z
+    .boolean()
+    .describe('false when the account has no workflow yet: the payment is applied when the account is placed'),
+});
+
+export const PromiseRequest = PromiseInputSchema;
+export const PromiseResponse = z.object({
+  accountId: z.string(),
+  promise: PromiseInputSchema.required({ promiseId: true }),
+});
+export const AgreementRequest = AgreementInputSchema;
+export const AgreementResponse = z.object({
+  accountId: z.string(),
+  agreement: AgreementInputSchema.required({ agreementId: true }),
+});
+
+export const DisputeRequest = DisputeOpenedInputSchema;
+export const DisputeResolveRequest = DisputeResolvedInputSchema;
+export const CancelRequest = CancelInputSchema;
+export const SignalAccepted = z.object({ accountId: z.string(), workflowId: z.string(), signal: z.string() });
+
+export const AccountStatusResponse = z
+  .object({
+    accountId: z.string(),
+    ladder: z.object({ id: z.string(), version: z.number() }),
+    status: z.string(),
+    stage: z.string(),
+    balance: z.object({ amountMinor: z.number(), currency: z.string() }),
+    paidMinor: z.number(),
+  })
+  .loose()
+  .describe('the dunning workflow status query (DunningStatus)');
+
+export const AgentTaskStatusEnum = z.enum(['open', 'claimed', 'done']);
+export const AgentTaskSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  workflowId: z.string(),
+  taskKey: z.string(),
+  reason: z.string(),
+  template: z.string(),
+  jurisdiction: z.string(),
+  balance: z.object({ amountMinor: z.number(), currency: z.string() }),
+  status: AgentTaskStatusEnum,
+  assignee: z.string().nullable(),
+  outcome: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  claimedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+export const AgentTaskListQuery = z.strictObject({
+  status: AgentTaskStatusEnum.optional(),
+  assignee: z.string().min(1).max(200).optional(),
+  jurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a country code such as MX or a country-state such as US-MA')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(500).optional(),
+});
+export const AgentTaskList = z.object({ items: z.array(AgentTaskSchema), nextCursor: z.string().nullable() });
+export const AgentTaskIdParams = z.strictObject({ id: z.string().min(1).max(100) });
+const agentIdField = z.string().min(1).max(200).optional().describe('the agent; defaults to the calling key');
+export const ClaimRequest = z.strictObject({ agentId: agentIdField });
+export const CompleteRequest = z.strictObject({
+  outcome: z.enum(['contacted', 'promise_made', 'agreement_made', 'no_answer', 'wrong_number', 'disputed', 'other']),
+  note: z.string().max(2000).optional(),
+  agentId: agentIdField,
+});
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })),
+  })
+  .loose()
+  .describe('RFC 9457 problem details');
+
+export const TwilioStatusQuery = z.object({
+  wf: z.string().min(1).max(300),
+  step: z.string().min(1).max(200).optional(),
+  channel: z.enum(['sms', 'whatsapp']).optional(),
+});
+export const TwilioStatusForm = z
+  .object({
+    MessageSid: z.string(),
+    MessageStatus: z.string(),
+    ErrorCode: z.string().optional(),
+    To: z.string().optional(),
+    From: z.string().optional(),
+  })
+  .loose();
+export const TwilioInboundForm = z
+  .object({ MessageSid: z.string(), From: z.string(), To: z.string().optional(), Body: z.string() })
+  .loose();
+export const SendgridEvents = z.array(
+  z
+    .object({
+      event: z.string(),
+      sg_event_id: z.string().optional(),
+      sg_message_id: z.string().optional(),
+      timestamp: z.number().optional(),
+      type: z.string().optional(),
+      workflowId: z.string().optional(),
+      stepKey: z.string().optional(),
+      accountId: z.string().optional(),
+    })
+    .loose()
+);
+export const WebhookAck = z.object({
+  received: z.number().int(),
+  applied: z.number().int(),
+  ignored: z.number().int(),
+});

@@ -1,0 +1,52 @@
+import type { SignalDefinition } from '@temporalio/client';
+import {
+  agreementNegotiatedSignal,
+  cancelSignal,
+  deliveryStatusSignal,
+  disputeOpenedSignal,
+  disputeResolvedSignal,
+  optOutSignal,
+  paymentReceivedSignal,
+  promiseToPaySignal,
+  statusQuery,
+  type DunningStatus,
+  type SignalName,
+} from '../workflows/messages';
+import type { signalSchemas } from '../workflows/messages';
+import { workflowIdFor } from '../workflows/workflow-input';
+import type { z } from 'zod';
+import type { RouteDeps } from './deps';
+
+const definitions: { [K in SignalName]: SignalDefinition<[z.input<(typeof signalSchemas)[K]>]> } = {
+  paymentReceived: paymentReceivedSignal,
+  promiseToPay: promiseToPaySignal,
+  agreementNegotiated: agreementNegotiatedSignal,
+  disputeOpened: disputeOpenedSignal,
+  disputeResolved: disputeResolvedSignal,
+  optOut: optOutSignal,
+  deliveryStatus: deliveryStatusSignal,
+  cancel: cancelSignal,
+};
+
+/** Signals a workflow by id; WorkflowNotFoundError propagates (404 for the API, "ignored" for webhooks). */
+export async function signalWorkflow<K extends SignalName>(
+  deps: Pick<RouteDeps, 'temporal' | 'metrics'>,
+  workflowId: string,
+  name: K,
+  payload: z.input<(typeof signalSchemas)[K]>
+): Promise<void> {
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  await handle.signal(definitions[name], payload);
+  deps.metrics.signalsSent.inc({ signal: name });
+}
+
+export const signalAccount = <K extends SignalName>(
+  deps: Pick<RouteDeps, 'temporal' | 'metrics'>,
+  accountId: string,
+  name: K,
+  payload: z.input<(typeof signalSchemas)[K]>
+) => signalWorkflow(deps, workflowIdFor(accountId), name, payload);
+
+export async function queryStatus(deps: Pick<RouteDeps, 'temporal'>, accountId: string): Promise<DunningStatus> {
+  return deps.temporal.workflow.getHandle(workflowIdFor(accountId)).query(statusQuery);
+}

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(__dirname, '../../bin/cobranza.cjs');
+const scratch = mkdtempSync(join(tmpdir(), 'cobranza-cli-'));
+
+function cobranza(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: join(scratch, 'data'), ...opts.env };
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: opts.input ?? '', env, timeout: 60_000 });
+}
+
+const scenario = {
+  account: {
+    id: 'acc-1',
+    debtor: {
+      name: 'Ana López',
+      phone: '+5215512345678',
+      email: 'ana@example.com',
+      timezone: 'America/Mexico_City',
+      jurisdiction: 'MX',
+      locale: 'es-MX',
+    },
+    balance: { amountMinor: 150000, currency: 'MXN' },
+    dueDate: '2026-12-01',
+    paymentLink: 'https://pay.example.com/acc-1',
+  },
+  startAt: '2026-11-20T15:00:00Z',
+  until: '2027-02-01T00:00:00Z',
+  ladder: null,
+  events: [{ at: '2026-12-03T18:00:00Z', type: 'payment', paymentId: 'p-1', amountMinor: 50000 }],
+};
+
+describe('cobranza preview', () => {
+  it('prints the planned timeline of a scenario file as JSON', () => {
+    const file = join(scratch, 'scenario.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    const run = cobranza(['preview', file]);
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { actions: { step: string; amountMinor: number }[]; final: { balanceMinor: number } };
+    expect(out.actions.map((a) => a.step)).toEqual(['pre-due-nudge', 'day-1-sms', 'week-1-email', 'agent-task']);
+    expect(out.final.balanceMinor).toBe(100000);
+  });
+
+  it('reads the scenario from stdin when given -', () => {
+    const run = cobranza(['preview', '-'], { input: JSON.stringify(scenario) });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty('final.status', 'active');
+  });
+
+  it('names the offending field and exits 2 on invalid input', () => {
+    const bad = { ...scenario, account: { ...scenario.account, debtor: { ...scenario.account.debtor, phone: '5512345678' } } };
+    const run = cobranza(['preview', '-'], { input: JSON.stringify(bad) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('account.debtor.phone');
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 with a clear message when the input is not JSON', () => {
+    const run = cobranza(['preview', '-'], { input: '{"account":' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('exits 2 when the scenario file does not exist', () => {
+    const run = cobranza(['preview', join(scratch, 'missing.json')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cannot read .*missing\.json: ENOENT/);
+  });
+
+  it('exits 2 on an unknown command', () => {
+    const run = cobranza(['prevue']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown command prevue');
+  });
+});
+
+describe('cobranza dev start-up checks', () => {
+  it('says in one sentence that no Temporal server answers at TEMPORAL_ADDRESS, and exits non-zero', () => {
+    const run = cobranza(['dev'], { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^cobranza dev: no Temporal server answers at TEMPORAL_ADDRESS=127\.0\.0\.1:1 .*unset TEMPORAL_ADDRESS/m);
+  });
+
+  it('names the missing provider setting when Twilio credentials are incomplete', () => {
+    const run = cobranza(['dev'], { env: { TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000' } });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('TWILIO_AUTH_TOKEN');
+  });
+
+  it('refuses an unknown option with exit code 2', () => {
+    const run = cobranza(['dev', '--dmeo']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown option --dmeo');
+  });
+});
