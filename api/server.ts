@@ -33,7 +33,7 @@ function main(): void {
       try {
         const candidate = await openDatabase({
           ...(process.env.DATABASE_URL && { url: process.env.DATABASE_URL }),
-          ...(process.env.PGLITE_DATA_DIR && { dataDir: process.env.PGLITE_DATA_DIR }),
+          ...(process.env.DATA_DIR && { dataDir: `${process.env.DATA_DIR}/pglite` }),
           connectionTimeoutMillis: 5_000,
         });
         await migrateToLatest(candidate.db);

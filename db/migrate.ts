@@ -1,5 +1,5 @@
 /**
- * `npm run migrate`: migrates the server in DATABASE_URL, or the embedded database in PGLITE_DATA_DIR
+ * `npm run migrate`: migrates the server in DATABASE_URL, or the embedded database in $DATA_DIR/pglite
  * (default .data/pglite). Logs every migration and exits non-zero when any fails.
  */
 import { inspect } from 'node:util';
@@ -8,7 +8,11 @@ import { createMigrator } from './migrator';
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL || undefined;
-  const opened = await openDatabase({ url, dataDir: process.env.PGLITE_DATA_DIR, connectionTimeoutMillis: 5_000 });
+  const opened = await openDatabase({
+    url,
+    ...(process.env.DATA_DIR && { dataDir: `${process.env.DATA_DIR}/pglite` }),
+    connectionTimeoutMillis: 5_000,
+  });
   try {
     console.log(`migrating the ${opened.kind} database`);
     const { error, results } = await createMigrator(opened.db).migrateToLatest();

@@ -8,7 +8,18 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'inf
     level,
     redact: {
       // Debtor contact data wherever it could be logged; log lines carry ids, never these.
-      paths: ['phone', 'email', 'to', 'debtorName', 'debtor', '*.debtor', '*.phone', '*.to', '*.debtorName', 'account.debtor.email'],
+      paths: [
+        'phone',
+        'email',
+        'to',
+        'debtorName',
+        'debtor',
+        '*.debtor',
+        '*.phone',
+        '*.to',
+        '*.debtorName',
+        'account.debtor.email',
+      ],
       censor: '[redacted]',
     },
   });

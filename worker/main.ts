@@ -16,11 +16,17 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: temporalLoggerFor(logger),
     telemetryOptions: {
-      metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS }, globalTags: { service: 'cobranza-worker' } },
+      metrics: {
+        prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS },
+        globalTags: { service: 'cobranza-worker' },
+      },
     },
   });
   const messaging = createTransportsFromEnv(process.env, logger);
-  const database = await openDatabase({ ...(config.DATABASE_URL && { url: config.DATABASE_URL }), dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    ...(config.DATABASE_URL && { url: config.DATABASE_URL }),
+    dataDir: `${config.DATA_DIR}/pglite`,
+  });
   await migrateToLatest(database.db);
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
@@ -34,7 +40,12 @@ async function main(): Promise<void> {
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
     });
     logger.info(
-      { address: connectionOptions.address, namespace, database: database.kind, metrics: config.WORKER_METRICS_ADDRESS },
+      {
+        address: connectionOptions.address,
+        namespace,
+        database: database.kind,
+        metrics: config.WORKER_METRICS_ADDRESS,
+      },
       'worker started'
     );
     // The Runtime stops both workers on SIGINT/SIGTERM; run() resolves once in-flight tasks drained.

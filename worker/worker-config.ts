@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** The worker's own settings; Temporal connection settings come from the standard TEMPORAL_* variables. */
 export const WorkerConfigSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
-  DATA_DIR: z.string().default('.data/pglite'),
+  /** Embedded database lives in `$DATA_DIR/pglite` when DATABASE_URL is unset. */
+  DATA_DIR: z.string().default('.data'),
   /** Where the SDK's Prometheus exporter listens. */
   WORKER_METRICS_ADDRESS: z.string().default('0.0.0.0:9464'),
   /** Provider throughput: Twilio long codes take about 1 message/s, 10DLC campaigns more. */

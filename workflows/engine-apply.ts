@@ -9,11 +9,12 @@ import type {
   PromiseInput,
 } from './account-events';
 import { addressFor, type Channel } from './account';
+import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
 import type { Decision, DecisionNote } from './engine-next';
 import type { EngineState, StepRecord } from './engine-state';
 import { primaryZone } from './engine-state';
 import type { AccountStatus, DecisionRecord } from './messages';
-import { addDays, daysBetween, localParts } from './zoned-time';
+import { daysBetween, localParts } from './zoned-time';
 
 type At = { at: number };
 export type EngineEvent =
@@ -466,33 +467,12 @@ function findContact(s: EngineState, e: DeliveryStatusInput): number {
   return -1;
 }
 
-/** Why a promise cannot be recorded now, or null. Shared by the API (answering 422) and the workflow. */
+/** Why a promise cannot be recorded now, or null (the rules live in commitment-rules.ts). */
 export function promiseProblem(s: EngineState, input: PromiseInput, now: number): string | null {
-  if (s.terminal) return `the account is closed (${s.terminal})`;
-  if (s.mode === 'agreement') return 'an agreement is active; record a change to the agreement instead';
-  if (s.dispute.open) return 'a dispute is open';
-  const today = localParts(primaryZone(s), now).date;
-  if (input.date < today) return `date ${input.date} is in the past (today is ${today} in the debtor's zone)`;
-  const horizon = addDays(today, s.ladder.promise.maxHorizonDays);
-  if (input.date > horizon)
-    return `date ${input.date} is beyond the ${s.ladder.promise.maxHorizonDays}-day horizon (${horizon})`;
-  if (input.amountMinor > s.balanceMinor)
-    return `amountMinor ${input.amountMinor} exceeds the balance ${s.balanceMinor}`;
-  return null;
+  return checkPromise(commitmentContextOf(s), input, now)?.message ?? null;
 }
 
 /** Why an agreement cannot be recorded now, or null. */
 export function agreementProblem(s: EngineState, input: AgreementInput, now: number): string | null {
-  if (s.terminal) return `the account is closed (${s.terminal})`;
-  if (s.dispute.open) return 'a dispute is open';
-  if (s.agreement?.status === 'active') return 'an agreement is already active';
-  const today = localParts(primaryZone(s), now).date;
-  const first = input.installments[0]!;
-  if (first.dueDate < today) return `installments[0].dueDate ${first.dueDate} is in the past (today is ${today})`;
-  const last = input.installments[input.installments.length - 1]!;
-  if (Number(last.dueDate.slice(0, 4)) > s.policy.holidays.toYear)
-    return `installments run past ${s.policy.holidays.toYear}, the end of this account's compliance calendar`;
-  const total = input.installments.reduce((sum, i) => sum + i.amountMinor, 0);
-  if (total > s.balanceMinor) return `installments total ${total} exceeds the balance ${s.balanceMinor}`;
-  return null;
+  return checkAgreement(commitmentContextOf(s), input, now)?.message ?? null;
 }

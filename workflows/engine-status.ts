@@ -1,4 +1,5 @@
 import { addressFor, CHANNELS } from './account';
+import { commitmentContextOf } from './commitment-rules';
 import { next } from './engine-next';
 import type { EngineState } from './engine-state';
 import { primaryZone } from './engine-state';
@@ -80,6 +81,7 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
     agentTasks: state.agentTasks.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
     rejectedSignals: state.rejected.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
     recentDecisions: state.decisions.slice(-20),
+    commitments: commitmentContextOf(state),
   };
 }
 

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Channel } from './account';
+import type { CommitmentContext } from './commitment-rules';
 import {
   AgreementInputSchema,
   CancelInputSchema,
@@ -115,4 +116,6 @@ export interface DunningStatus {
   agentTasks: { taskKey: string; taskId?: string; reason: string; at: string }[];
   rejectedSignals: { at: string; signal: string; problem: string }[];
   recentDecisions: DecisionRecord[];
+  /** What a new promise or agreement is checked against (the API checks before signalling). */
+  commitments: CommitmentContext;
 }

@@ -3,13 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { inputProblems } from '../../workflows/input-problems';
 import { workflowIdFor } from '../../workflows/workflow-input';
-import {
-  agreementProblemFromStatus,
-  knownLadder,
-  primaryZoneOf,
-  promiseProblemFromStatus,
-  type AgentRulesContext,
-} from '../agent-rules';
+import { checkAgreement, checkPromise } from '../../workflows/commitment-rules';
 import type { RouteDeps } from '../deps';
 import { toProblem } from '../errors';
 import { placeAccount } from '../placement';
@@ -275,17 +269,6 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
     SERVICE
   );
 
-  const rulesContext = async (accountId: string): Promise<AgentRulesContext> => {
-    const status = await queryStatus(deps, accountId);
-    const account = await deps.store.getAccount(accountId);
-    return {
-      status,
-      zone: account ? primaryZoneOf(account) : null,
-      maxHorizonDays: knownLadder(status.ladder)?.promise.maxHorizonDays ?? null,
-      now: deps.now(),
-    };
-  };
-
   addRoute(
     ctx,
     {
@@ -304,7 +287,8 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       },
     },
     async ({ params, body }, _req, res) => {
-      const problem = promiseProblemFromStatus(await rulesContext(params.id), body);
+      const { commitments } = await queryStatus(deps, params.id);
+      const problem = checkPromise(commitments, body, deps.now());
       if (problem) throw problems.unprocessable(problem.message, problem.field);
       const promise = { ...body, promiseId: body.promiseId ?? `prm_${randomUUID()}` };
       await signalAccount(deps, params.id, 'promiseToPay', promise);
@@ -331,7 +315,8 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       },
     },
     async ({ params, body }, _req, res) => {
-      const problem = agreementProblemFromStatus(await rulesContext(params.id), body);
+      const { commitments } = await queryStatus(deps, params.id);
+      const problem = checkAgreement(commitments, body, deps.now());
       if (problem) throw problems.unprocessable(problem.message, problem.field);
       const agreement = { ...body, agreementId: body.agreementId ?? `agr_${randomUUID()}` };
       await signalAccount(deps, params.id, 'agreementNegotiated', agreement);
