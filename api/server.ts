@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Kysely } from 'kysely';
+import { createDataConverter } from '../codec/data-converter';
+import { loadPayloadEncryption } from '../codec/encryption-keys';
 import { openDatabase, type OpenedDatabase } from '../db/database';
 import { DatabaseUnavailableError } from '../db/errors';
 import { migrateToLatest } from '../db/migrator';
@@ -20,7 +22,11 @@ function main(): void {
 
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace: namespace ?? 'default' });
+  const client = new Client({
+    connection,
+    namespace: namespace ?? 'default',
+    dataConverter: createDataConverter(loadPayloadEncryption(process.env)),
+  });
 
   let opened: OpenedDatabase | undefined;
   let stopping = false;

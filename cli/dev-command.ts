@@ -4,6 +4,8 @@ import { Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
 import { createApp } from '../api/app';
+import { createDataConverter } from '../codec/data-converter';
+import { encryptionDisabled, loadPayloadEncryption } from '../codec/encryption-keys';
 import { loadConfig } from '../api/config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
@@ -28,6 +30,11 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
 
   // Fail on bad configuration before starting anything.
   const messaging = createTransportsFromEnv(env, logger);
+  // Local development may run unencrypted, but only as an explicit, printed choice.
+  const encryption = env.PAYLOAD_ENCRYPTION_KEYS
+    ? loadPayloadEncryption(env)
+    : encryptionDisabled('cobranza dev without PAYLOAD_ENCRYPTION_KEYS');
+  const dataConverter = createDataConverter(encryption);
   const devKeys = env.API_KEYS
     ? undefined
     : { service: `svc_dev_${token()}`, agent: `agt_dev_${token()}`, admin: `adm_dev_${token()}` };
@@ -52,7 +59,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
 
   let temporal;
   try {
-    temporal = await temporalForDev(env, dataDir);
+    temporal = await temporalForDev(env, dataDir, dataConverter);
   } catch (err) {
     await database.close();
     if (err instanceof NoTemporalServerError) {
@@ -68,6 +75,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     activities: createActivities({ db: database.db, messaging, logger }),
     messagingMaxPerSecond: Number(env.MESSAGING_MAX_PER_SECOND ?? 10),
     shutdownGraceTime: 5_000,
+    dataConverter,
   });
   const running = Promise.all(workers.map((w) => w.run()));
 
@@ -86,6 +94,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     `  Temporal       ${temporal.address} namespace ${temporal.namespace}`,
     `  Database       ${database.kind === 'embedded' ? `embedded PGlite in ${dataDir}/pglite` : 'DATABASE_URL'}`,
     `  Messaging      sms=${messaging.sms.name} whatsapp=${messaging.whatsapp.name} email=${messaging.email.name}`,
+    `  Payloads       ${encryption.kind === 'disabled' ? 'NOT encrypted (set PAYLOAD_ENCRYPTION_KEYS to encrypt)' : 'encrypted (AES-256-GCM)'}`,
   ];
   if (devKeys) {
     lines.push(

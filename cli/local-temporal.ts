@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
@@ -27,7 +28,11 @@ const indexedType = {
  * The Temporal service `cobranza dev` runs against: TEMPORAL_ADDRESS when set, else a local dev server started
  * through @temporalio/testing (which downloads the Temporal CLI once and caches it, or runs TEMPORAL_CLI_PATH).
  */
-export async function temporalForDev(env: NodeJS.ProcessEnv, dataDir: string): Promise<TemporalForDev> {
+export async function temporalForDev(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  dataConverter: DataConverter
+): Promise<TemporalForDev> {
   if (env.TEMPORAL_ADDRESS) {
     const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
     let connection: Connection;
@@ -42,7 +47,7 @@ export async function temporalForDev(env: NodeJS.ProcessEnv, dataDir: string): P
     }
     await registerSearchAttributes(connection, namespace);
     return {
-      client: new Client({ connection, namespace }),
+      client: new Client({ connection, namespace, dataConverter }),
       nativeConnection,
       namespace,
       address: env.TEMPORAL_ADDRESS,
@@ -76,7 +81,7 @@ export async function temporalForDev(env: NodeJS.ProcessEnv, dataDir: string): P
     );
   }
   return {
-    client: testEnv.client,
+    client: new Client({ connection: testEnv.connection, namespace: testEnv.namespace ?? 'default', dataConverter }),
     nativeConnection: testEnv.nativeConnection,
     namespace: testEnv.namespace ?? 'default',
     address: testEnv.address,

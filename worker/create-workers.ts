@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { DunningActivities } from '../activities/activity-inputs';
 import { TASK_QUEUES } from '../workflows/workflow-input';
@@ -9,6 +10,8 @@ export interface CreateWorkersOptions {
   /** A prebuilt bundle for production, else the sources are bundled at start. */
   workflowBundlePath?: string;
   messagingMaxPerSecond: number;
+  /** Payload encryption; the same converter the API's client and the replayer use. */
+  dataConverter?: DataConverter;
   shutdownGraceTime: number;
 }
 
@@ -26,6 +29,7 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<Worker[
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: recordKeeping,
+    ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     shutdownGraceTime: opts.shutdownGraceTime,
   });
   const messaging = await Worker.create({
@@ -33,6 +37,7 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<Worker[
     namespace: opts.namespace,
     taskQueue: TASK_QUEUES.messaging,
     activities: { sendMessage },
+    ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     maxTaskQueueActivitiesPerSecond: opts.messagingMaxPerSecond,
     shutdownGraceTime: opts.shutdownGraceTime,
   });

@@ -1,6 +1,8 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDataConverter } from '../codec/data-converter';
+import { describeEncryption, loadPayloadEncryption } from '../codec/encryption-keys';
 import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     },
   });
   const messaging = createTransportsFromEnv(process.env, logger);
+  const encryption = loadPayloadEncryption(process.env);
   const database = await openDatabase({
     ...(config.DATABASE_URL && { url: config.DATABASE_URL }),
     dataDir: `${config.DATA_DIR}/pglite`,
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       activities: createActivities({ db: database.db, messaging, logger }),
       ...(config.WORKFLOW_BUNDLE_PATH !== undefined && { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH }),
       messagingMaxPerSecond: config.MESSAGING_MAX_PER_SECOND,
+      dataConverter: createDataConverter(encryption),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
     });
     logger.info(
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
         namespace,
         database: database.kind,
         metrics: config.WORKER_METRICS_ADDRESS,
+        encryption: describeEncryption(encryption),
       },
       'worker started'
     );
