@@ -11,7 +11,14 @@ import { createWorkers } from '../../worker/create-workers';
 import type { Account } from '../../workflows/account';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder } from '../../workflows/ladder';
-import { paymentReceivedSignal, statusQuery } from '../../workflows/messages';
+import {
+  disputeOpenedSignal,
+  disputeResolvedSignal,
+  optOutSignal,
+  paymentReceivedSignal,
+  promiseToPaySignal,
+  statusQuery,
+} from '../../workflows/messages';
 import type { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import {
@@ -62,6 +69,9 @@ function recordingActivities() {
   return { calls, activities };
 }
 
+/** The test server's clock starts at the real now; dates are relative to it. */
+const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 const account = (id: string): Account => ({
   id,
   debtor: {
@@ -73,7 +83,7 @@ const account = (id: string): Account => ({
     locale: 'es-CO',
   },
   balance: { amountMinor: 45_000_000, currency: 'COP' },
-  dueDate: '2026-12-01',
+  dueDate: dayFromNow(5),
 });
 
 suite(title, () => {
@@ -136,5 +146,69 @@ suite(title, () => {
       'week-1-email',
     ]);
     expect(calls.tasks.filter((t) => t.accountId === id)).toHaveLength(1);
+  });
+
+  const start = (id: string) =>
+    env.client.workflow.start<typeof dunningWorkflow>(DUNNING_WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUES.workflows,
+      workflowId: workflowIdFor(id),
+      args: [input(id)],
+    });
+  const sendsOf = (id: string) => calls.sends.filter((x) => x.accountId === id);
+
+  it('a payment before the first contact closes the account with no message sent', async () => {
+    const id = 'acc-server-paid-early';
+    const handle = await start(id);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-early', amountMinor: 45_000_000 });
+    expect((await handle.result()).status).toBe('paid');
+    expect(sendsOf(id)).toHaveLength(0);
+  });
+
+  it('a duplicate payment signal is applied once', async () => {
+    const id = 'acc-server-duplicate';
+    const handle = await start(id);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-1', amountMinor: 10_000_000 });
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-1', amountMinor: 10_000_000 });
+    const status = await handle.query(statusQuery);
+    expect(status.balance.amountMinor).toBe(35_000_000);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-2', amountMinor: 35_000_000 });
+    expect((await handle.result()).paidMinor).toBe(45_000_000);
+  });
+
+  it('after an SMS opt-out only email is used', async () => {
+    const id = 'acc-server-optout';
+    const handle = await start(id);
+    await handle.signal(optOutSignal, { channel: 'sms', source: 'keyword', keyword: 'BAJA' });
+    await env.sleep('20 days');
+    expect(sendsOf(id).length).toBeGreaterThan(0);
+    expect(sendsOf(id).every((x) => x.channel === 'email')).toBe(true);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-o', amountMinor: 45_000_000 });
+    await handle.result();
+  });
+
+  it('a dispute pauses every contact until it is resolved', async () => {
+    const id = 'acc-server-dispute';
+    const handle = await start(id);
+    await handle.signal(disputeOpenedSignal, { disputeId: 'd-1', reason: 'no reconozco el cargo' });
+    await env.sleep('30 days');
+    expect(sendsOf(id)).toHaveLength(0);
+    expect((await handle.query(statusQuery)).status).toBe('disputed');
+    await handle.signal(disputeResolvedSignal, { disputeId: 'd-1', outcome: 'upheld' });
+    expect((await handle.result()).status).toBe('dispute_upheld');
+  });
+
+  it('a promise pauses the ladder and a kept promise creates no agent task', async () => {
+    const id = 'acc-server-promise';
+    const handle = await start(id);
+    await env.sleep('2 days');
+    await handle.signal(promiseToPaySignal, {
+      promiseId: 'p-1',
+      amountMinor: 45_000_000,
+      date: dayFromNow(9),
+      agentId: 'agente-7',
+    });
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-p', amountMinor: 45_000_000 });
+    expect((await handle.result()).status).toBe('paid');
+    expect(calls.tasks.filter((t) => t.accountId === id)).toHaveLength(0);
   });
 });
