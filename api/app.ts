@@ -19,6 +19,7 @@ import { registerOperationRoutes, type Readiness } from './routes/operations';
 import { registerPreviewRoutes } from './routes/preview';
 import { registerSendgridWebhooks } from './routes/webhooks-sendgrid';
 import { registerTwilioWebhooks } from './routes/webhooks-twilio';
+import { registerUnsubscribeRoutes } from './routes/unsubscribe';
 import type { ApiStore } from './store';
 
 export interface AppDeps {
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): App {
   const dedupe = new WebhookDeduper(store);
   registerTwilioWebhooks(ctx, routeDeps, dedupe);
   registerSendgridWebhooks(ctx, routeDeps, dedupe);
+  registerUnsubscribeRoutes(ctx, routeDeps, dedupe);
   registerAccountRoutes(ctx, routeDeps);
   registerAgentTaskRoutes(ctx, routeDeps);
   registerPreviewRoutes(ctx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNSUBSCRIBE_SECRET_MIN_LENGTH } from '../activities/messaging/unsubscribe-token';
 
 export const ROLES = ['service', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,6 +27,8 @@ export interface ApiConfig {
   batchConcurrency: number;
   /** Webhook timestamps older than this are refused (replay window), in seconds; 0 disables. */
   sendgridMaxAgeSeconds: number;
+  /** HMAC key of the emails' unsubscribe links (the worker's UNSUBSCRIBE_SECRET); without it /unsubscribe answers 503. */
+  unsubscribeSecret?: string | undefined;
 }
 
 const intFrom = (fallback: number) =>
@@ -45,6 +48,17 @@ const EnvSchema = z.object({
   API_BATCH_MAX_ITEMS: intFrom(5000),
   API_BATCH_CONCURRENCY: intFrom(16),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: intFrom(0),
+  // An empty variable (`UNSUBSCRIBE_SECRET=` in a .env file) means unset, as for the worker.
+  UNSUBSCRIBE_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .min(
+        UNSUBSCRIBE_SECRET_MIN_LENGTH,
+        `UNSUBSCRIBE_SECRET must be at least ${UNSUBSCRIBE_SECRET_MIN_LENGTH} characters`
+      )
+      .optional()
+  ),
 });
 
 /** `svc_abc:service,agt_def:agent` → keys with roles. Throws naming the bad entry (never the key). */
@@ -79,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     batchMaxItems: e.API_BATCH_MAX_ITEMS,
     batchConcurrency: e.API_BATCH_CONCURRENCY,
     sendgridMaxAgeSeconds: e.SENDGRID_WEBHOOK_MAX_AGE_SECONDS,
+    unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
   };
 }

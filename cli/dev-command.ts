@@ -28,8 +28,13 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   const port = Number(env.PORT ?? 3000);
   const logger = createLogger('cobranza-dev');
 
+  // Worker and API share this process, so one generated secret signs the unsubscribe links and verifies them.
+  const unsubscribeSecretGenerated = !env.UNSUBSCRIBE_SECRET?.trim();
+  const shared: NodeJS.ProcessEnv = unsubscribeSecretGenerated
+    ? { ...env, UNSUBSCRIBE_SECRET: randomBytes(32).toString('base64url') }
+    : env;
   // Fail on bad configuration before starting anything.
-  const messaging = createTransportsFromEnv(env, logger);
+  const messaging = createTransportsFromEnv(shared, logger);
   // Local development may run unencrypted, but only as an explicit, printed choice.
   const encryption = env.PAYLOAD_ENCRYPTION_KEYS
     ? loadPayloadEncryption(env)
@@ -39,7 +44,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     ? undefined
     : { service: `svc_dev_${token()}`, agent: `agt_dev_${token()}`, admin: `adm_dev_${token()}` };
   const config = loadConfig({
-    ...env,
+    ...shared,
     ...(devKeys && { API_KEYS: `${devKeys.service}:service,${devKeys.agent}:agent,${devKeys.admin}:admin` }),
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   });
@@ -94,6 +99,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     `  Temporal       ${temporal.address} namespace ${temporal.namespace}`,
     `  Database       ${database.kind === 'embedded' ? `embedded PGlite in ${dataDir}/pglite` : 'DATABASE_URL'}`,
     `  Messaging      sms=${messaging.sms.name} whatsapp=${messaging.whatsapp.name} email=${messaging.email.name}`,
+    `  Unsubscribe    ${unsubscribeSecretGenerated ? 'links signed with a secret generated for this run (set UNSUBSCRIBE_SECRET to keep them valid)' : 'links signed with UNSUBSCRIBE_SECRET'}`,
     `  Payloads       ${encryption.kind === 'disabled' ? 'NOT encrypted (set PAYLOAD_ENCRYPTION_KEYS to encrypt)' : 'encrypted (AES-256-GCM)'}`,
   ];
   if (devKeys) {

@@ -11,6 +11,7 @@ import type { ClaimedAttempt, ContactAttemptStore } from '../contact-attempt-sto
 import { ChannelSendError } from './channel-send-error';
 import { MessagingConfigurationError } from './messaging-configuration-error';
 import { smsSegments } from './sms-segments';
+import { unsubscribeToken } from './unsubscribe-token';
 import { TWILIO_STATUS_CALLBACK_PATH, UNSUBSCRIBE_PATH, joinUrl } from './webhook-paths';
 import { renderMessage, type RenderedEmail, type RenderedText } from './templates/render-message';
 import type {
@@ -33,6 +34,8 @@ export interface MessagingActivityDeps {
   statusCallbackUrl?: string;
   /** Unsubscribe endpoint; each email links to it with the same correlation. Required to send email. */
   unsubscribeUrl?: string;
+  /** Signs each unsubscribe link (`&token=…`, see unsubscribe-token.ts); the API verifies it. Required to send email. */
+  unsubscribeSecret?: string;
   /** Shorthand: both URLs above at the API's standard paths under this base, unless given explicitly. */
   publicBaseUrl?: string;
   /** Creditor from configuration, used when the account carries none. */
@@ -87,10 +90,14 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
 
     let rendered: RenderedText | RenderedEmail;
     try {
+      const unsubscribe =
+        input.channel === 'email' && unsubscribeUrl !== undefined
+          ? signedUnsubscribeUrl(unsubscribeUrl, correlation, deps.unsubscribeSecret)
+          : undefined;
       rendered = renderMessage({
         ...input,
         ...((input.creditor ?? deps.creditor) ? { creditor: input.creditor ?? deps.creditor } : {}),
-        ...(unsubscribeUrl !== undefined ? { unsubscribeUrl: withCorrelation(unsubscribeUrl, correlation) } : {}),
+        ...(unsubscribe !== undefined ? { unsubscribeUrl: unsubscribe } : {}),
       });
     } catch (err) {
       if (err instanceof MessagingConfigurationError) {
@@ -201,6 +208,19 @@ function withCorrelation(base: string, c: MessageCorrelation): string {
   url.searchParams.set('wf', c.workflowId);
   url.searchParams.set('step', c.stepKey);
   url.searchParams.set('channel', c.channel);
+  return url.toString();
+}
+
+/** The correlated unsubscribe link plus its HMAC token: the body link and the List-Unsubscribe header alike. */
+function signedUnsubscribeUrl(base: string, c: MessageCorrelation, secret: string | undefined): string {
+  if (secret === undefined || secret === '') {
+    throw new MessagingConfigurationError(
+      'unsubscribe_secret_missing',
+      'email needs a secret to sign its unsubscribe link (set UNSUBSCRIBE_SECRET)'
+    );
+  }
+  const url = new URL(withCorrelation(base, c));
+  url.searchParams.set('token', unsubscribeToken(secret, { wf: c.workflowId, step: c.stepKey, channel: c.channel }));
   return url.toString();
 }
 

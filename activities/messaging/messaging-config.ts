@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Creditor } from '../../workflows/account';
 import { createLogEmailTransport, createLogSmsTransport } from './log-transport';
@@ -5,6 +6,7 @@ import { createSendGridMailService, createSendGridTransport } from './sendgrid-t
 import type { EmailTransport, MessagingLogger, SmsTransport } from './transport';
 import { createTwilioClient, createTwilioTransport, type TwilioSender } from './twilio-transport';
 import { createUnconfiguredSmsTransport } from './unconfigured-transport';
+import { UNSUBSCRIBE_SECRET_MIN_LENGTH } from './unsubscribe-token';
 
 import { TWILIO_STATUS_CALLBACK_PATH, UNSUBSCRIBE_PATH, joinUrl } from './webhook-paths';
 
@@ -37,6 +39,14 @@ export const MessagingEnvSchema = z.object({
   SENDGRID_FROM_EMAIL: optional(z.email('expected the verified sender address')),
   SENDGRID_FROM_NAME: optional(z.string()),
   PUBLIC_BASE_URL: optional(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' })),
+  UNSUBSCRIBE_SECRET: optional(
+    z
+      .string()
+      .min(
+        UNSUBSCRIBE_SECRET_MIN_LENGTH,
+        `expected at least ${UNSUBSCRIBE_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 32)`
+      )
+  ),
   CREDITOR_NAME: optional(z.string()),
   CREDITOR_ADDRESS: optional(z.string()),
   CREDITOR_TAX_ID: optional(z.string()),
@@ -55,6 +65,8 @@ export interface MessagingConfig {
   sendgrid?: { apiKey: string; from: { email: string; name?: string } };
   /** Without providers, a local default: the links only appear in log lines. */
   publicBaseUrl: string;
+  /** HMAC key of the unsubscribe links; the API must share it. Absent only without SendGrid (log transport). */
+  unsubscribeSecret?: string;
   creditor?: Creditor;
 }
 
@@ -100,10 +112,16 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
   if (anyProvider && e.PUBLIC_BASE_URL === undefined) {
     problems.push('PUBLIC_BASE_URL missing: providers need it for status callbacks and unsubscribe links');
   }
+  if ((e.SENDGRID_API_KEY !== undefined || e.SENDGRID_FROM_EMAIL !== undefined) && e.UNSUBSCRIBE_SECRET === undefined) {
+    problems.push(
+      'UNSUBSCRIBE_SECRET missing: SendGrid emails need it to sign their unsubscribe links (the API must share it)'
+    );
+  }
   requireAll('Creditor', ['CREDITOR_ADDRESS', 'CREDITOR_TAX_ID'], ['CREDITOR_NAME']);
   if (problems.length > 0) throw new MessagingConfigError(problems);
 
   const config: MessagingConfig = { publicBaseUrl: (e.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, '') };
+  if (e.UNSUBSCRIBE_SECRET !== undefined) config.unsubscribeSecret = e.UNSUBSCRIBE_SECRET;
   if (twilioOk && e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined) {
     const sender: TwilioSender =
       e.TWILIO_MESSAGING_SERVICE_SID !== undefined
@@ -144,6 +162,8 @@ export interface MessagingTransports {
   email: EmailTransport;
   statusCallbackUrl: string;
   unsubscribeUrl: string;
+  /** Signs every unsubscribe link; UNSUBSCRIBE_SECRET, or a random one valid only for this process. */
+  unsubscribeSecret: string;
   creditor?: Creditor;
 }
 
@@ -179,12 +199,23 @@ export function createTransportsFromEnv(
       ? 'messaging: some channels have no provider credentials and only log what they would send'
       : 'messaging: provider transports configured'
   );
+  let unsubscribeSecret = config.unsubscribeSecret;
+  if (unsubscribeSecret === undefined) {
+    // Only reachable without SendGrid (parseMessagingConfig requires the variable with it): emails are only logged.
+    unsubscribeSecret = randomBytes(32).toString('base64url');
+    logger.warn(
+      { transport: { email: email.name } },
+      'messaging: UNSUBSCRIBE_SECRET is not set; unsubscribe links are signed with a random secret and are only ' +
+        'valid for this process (set UNSUBSCRIBE_SECRET, shared with the API, to keep them valid)'
+    );
+  }
   return {
     sms,
     whatsapp,
     email,
     statusCallbackUrl: joinUrl(config.publicBaseUrl, TWILIO_STATUS_CALLBACK_PATH),
     unsubscribeUrl: joinUrl(config.publicBaseUrl, UNSUBSCRIBE_PATH),
+    unsubscribeSecret,
     ...(config.creditor ? { creditor: config.creditor } : {}),
   };
 }

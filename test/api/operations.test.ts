@@ -26,6 +26,8 @@ const EVERY_ROUTE = [
   ['post', '/webhooks/twilio/status'],
   ['post', '/webhooks/twilio/inbound'],
   ['post', '/webhooks/sendgrid/events'],
+  ['get', '/unsubscribe'],
+  ['post', '/unsubscribe'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],

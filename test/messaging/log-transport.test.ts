@@ -3,8 +3,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogEmailTransport, createLogSmsTransport } from '../../activities/messaging/log-transport';
+import { unsubscribeToken } from '../../activities/messaging/unsubscribe-token';
 import { openTestLedger, type TestLedger } from './contact-attempts';
 import { PUBLIC_BASE_URL, activityEnv, anaEmail, anaSms } from './fixtures';
+
+/** The worker's UNSUBSCRIBE_SECRET in these tests; the API verifies links with the same value. */
+const UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789abcdef';
 
 /** A real pino logger writing JSON lines into memory, as the worker's would to stdout. */
 function pinoLines() {
@@ -34,6 +38,7 @@ describe('log transport (no provider credentials)', () => {
       email: createLogEmailTransport(logger),
       attempts: ledger.store,
       unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
+      unsubscribeSecret: UNSUBSCRIBE_SECRET,
       logger,
     });
     return { activities, lines };
@@ -62,8 +67,13 @@ describe('log transport (no provider credentials)', () => {
     expect(result.providerMessageId).toMatch(/^log-[0-9a-f-]{36}$/);
   });
 
-  it('masks the email address and includes subject, text and unsubscribe link', async () => {
+  it('masks the email address and includes subject, text and the signed unsubscribe link', async () => {
     const { activities, lines } = setup();
+    const token = unsubscribeToken(UNSUBSCRIBE_SECRET, {
+      wf: 'dunning-acc-mx-1001',
+      step: 'week-1-email',
+      channel: 'email',
+    });
 
     await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, anaEmail);
 
@@ -72,7 +82,7 @@ describe('log transport (no provider credentials)', () => {
       channel: 'email',
       to: 'a***@example.com',
       subject: 'Aviso: tu pago de $1,500.00 está vencido desde el 15 de marzo de 2026',
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe?wf=dunning-acc-mx-1001&step=week-1-email&channel=email`,
+      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe?wf=dunning-acc-mx-1001&step=week-1-email&channel=email&token=${token}`,
     });
     expect(JSON.stringify(lines)).not.toContain('ana.lopez@example.com');
   });

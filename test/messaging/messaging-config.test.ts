@@ -14,6 +14,7 @@ const complete = {
   SENDGRID_API_KEY,
   SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
   PUBLIC_BASE_URL: 'https://cobranza.example.com/',
+  UNSUBSCRIBE_SECRET: 'prod-like-unsubscribe-secret-0123456789',
   CREDITOR_NAME: 'Aurora Crédito Ltda.',
   CREDITOR_ADDRESS: 'Av. Paulista, 1000, São Paulo - SP',
   CREDITOR_TAX_ID: '12.345.678/0001-90',
@@ -38,6 +39,39 @@ describe('messaging configuration from the environment', () => {
     expect([t.sms.name, t.whatsapp.name, t.email.name]).toEqual(['log', 'log', 'log']);
     expect(t.unsubscribeUrl).toBe('http://localhost:3000/unsubscribe');
     expect(logger.lines[0]?.msg).toMatch(/only log what they would send/);
+  });
+
+  it('signs links with a random per-process secret when UNSUBSCRIBE_SECRET is unset without SendGrid, and says so once', () => {
+    const logger = recordingLogger();
+
+    const a = createTransportsFromEnv({}, logger);
+    const b = createTransportsFromEnv({}, recordingLogger());
+
+    expect(a.unsubscribeSecret.length).toBeGreaterThanOrEqual(32);
+    expect(a.unsubscribeSecret).not.toBe(b.unsubscribeSecret);
+    const warnings = logger.lines.filter((l) => /UNSUBSCRIBE_SECRET/.test(String(l.msg)));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toMatch(/only valid for this process/);
+  });
+
+  it('passes UNSUBSCRIBE_SECRET through and does not warn when it is set', () => {
+    const logger = recordingLogger();
+
+    const t = createTransportsFromEnv({ UNSUBSCRIBE_SECRET: complete.UNSUBSCRIBE_SECRET }, logger);
+
+    expect(t.unsubscribeSecret).toBe(complete.UNSUBSCRIBE_SECRET);
+    expect(logger.lines.some((l) => /UNSUBSCRIBE_SECRET/.test(String(l.msg)))).toBe(false);
+  });
+
+  it('requires UNSUBSCRIBE_SECRET with SendGrid, naming it', () => {
+    const { UNSUBSCRIBE_SECRET: _omit, ...noSecret } = complete;
+
+    expect(problemsOf(noSecret)).toEqual([
+      'UNSUBSCRIBE_SECRET missing: SendGrid emails need it to sign their unsubscribe links (the API must share it)',
+    ]);
+    expect(problemsOf({ ...complete, UNSUBSCRIBE_SECRET: 'short' })).toEqual([
+      'UNSUBSCRIBE_SECRET: expected at least 32 characters (e.g. openssl rand -base64 32)',
+    ]);
   });
 
   it('treats empty variables (FOO= in a .env file) as unset', () => {
@@ -78,9 +112,13 @@ describe('messaging configuration from the environment', () => {
   });
 
   it('names the missing sender address when SendGrid has only a key', () => {
-    expect(problemsOf({ SENDGRID_API_KEY, PUBLIC_BASE_URL: 'https://x.example' })).toEqual([
-      'SendGrid: SENDGRID_API_KEY set but SENDGRID_FROM_EMAIL missing',
-    ]);
+    expect(
+      problemsOf({
+        SENDGRID_API_KEY,
+        PUBLIC_BASE_URL: 'https://x.example',
+        UNSUBSCRIBE_SECRET: complete.UNSUBSCRIBE_SECRET,
+      })
+    ).toEqual(['SendGrid: SENDGRID_API_KEY set but SENDGRID_FROM_EMAIL missing']);
   });
 
   it('requires PUBLIC_BASE_URL once a provider is configured', () => {

@@ -57,6 +57,7 @@ describe('a retried send activity never sends the same step twice', () => {
       attempts: ledger.store,
       statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
       unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
+      unsubscribeSecret: 'test-unsubscribe-secret-0123456789abcdef',
       logger,
     });
   }

@@ -3,12 +3,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
+import { unsubscribeToken, verifyUnsubscribeToken } from '../../activities/messaging/unsubscribe-token';
 import { openTestLedger, type TestLedger } from './contact-attempts';
 import { PUBLIC_BASE_URL, SENDGRID_API_KEY, activityEnv, anaEmail, joaoSms, recordingLogger } from './fixtures';
 
 /** A local base URL, set after setApiKey (which would otherwise reset it to the region host). */
 const SENDGRID = 'http://sendgrid.test';
 const MESSAGE_ID = 'W8nBZpwjQ5WqPLbqQ0oVVA';
+/** The worker's UNSUBSCRIBE_SECRET in these tests; the API verifies links with the same value. */
+const UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789abcdef';
 
 interface Captured {
   body: Record<string, unknown>;
@@ -45,7 +48,9 @@ describe('sendMessage over SendGrid email', () => {
     nock.cleanAll();
   });
 
-  function activities() {
+  function activities(
+    { unsubscribeSecret }: { unsubscribeSecret?: string } = { unsubscribeSecret: UNSUBSCRIBE_SECRET }
+  ) {
     const mail = createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID });
     return createMessagingActivities({
       sms: createLogSmsTransport(logger, 'sms'),
@@ -54,6 +59,7 @@ describe('sendMessage over SendGrid email', () => {
       attempts: ledger.store,
       statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
       unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
+      ...(unsubscribeSecret !== undefined && { unsubscribeSecret }),
       logger,
     });
   }
@@ -65,7 +71,10 @@ describe('sendMessage over SendGrid email', () => {
 
     expect(scope.isDone()).toBe(true);
     expect(captured[0]?.headers.authorization).toBe(`Bearer ${SENDGRID_API_KEY}`);
-    const unsubscribe = `${PUBLIC_BASE_URL}/unsubscribe?wf=dunning-acc-mx-1001&step=week-1-email&channel=email`;
+    const params = { wf: 'dunning-acc-mx-1001', step: 'week-1-email', channel: 'email' };
+    const token = unsubscribeToken(UNSUBSCRIBE_SECRET, params);
+    const unsubscribe = `${PUBLIC_BASE_URL}/unsubscribe?wf=dunning-acc-mx-1001&step=week-1-email&channel=email&token=${token}`;
+    expect(verifyUnsubscribeToken(UNSUBSCRIBE_SECRET, params, token)).toBe(true);
     const text = [
       'Hola Ana López:',
       'Tu pago de $1,500.00 está vencido desde el 15 de marzo de 2026. Si necesitas un plan de pagos, responde a este correo y te ayudamos.',
@@ -130,6 +139,18 @@ describe('sendMessage over SendGrid email', () => {
       'Credor: Aurora Crédito Ltda., Av. Paulista, 1000, São Paulo - SP, CPF/CNPJ 12.345.678/0001-90'
     );
     expect(plain?.value).toContain('Para não receber mais e-mails, cancele aqui: ');
+  });
+
+  it('refuses to email without UNSUBSCRIBE_SECRET: an unsigned link could not opt the debtor out', async () => {
+    const { scope } = interceptSend(() => [202, '', { 'X-Message-Id': MESSAGE_ID }]);
+
+    await expect(activityEnv('dunning-acc-mx-1001').run(activities({}).sendMessage, anaEmail)).rejects.toMatchObject({
+      type: 'ChannelPermanentlyFailed',
+      nonRetryable: true,
+      details: [{ channel: 'email', code: 'unsubscribe_secret_missing', reason: 'misconfigured' }],
+    });
+    expect(scope.isDone()).toBe(false);
+    expect(await ledger.find('dunning-acc-mx-1001', 'week-1-email', 'email')).toBeUndefined();
   });
 
   it.each([
