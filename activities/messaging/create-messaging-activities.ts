@@ -9,6 +9,7 @@ import {
 } from '../activity-inputs';
 import type { ClaimedAttempt, ContactAttemptStore } from '../contact-attempt-store';
 import { ChannelSendError } from './channel-send-error';
+import { messageMetrics } from './message-metrics';
 import { MessagingConfigurationError } from './messaging-configuration-error';
 import { smsSegments } from './sms-segments';
 import { unsubscribeToken } from './unsubscribe-token';
@@ -66,6 +67,7 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
   const statusCallbackUrl =
     deps.statusCallbackUrl ?? (base !== undefined ? joinUrl(base, TWILIO_STATUS_CALLBACK_PATH) : undefined);
   const unsubscribeUrl = deps.unsubscribeUrl ?? (base !== undefined ? joinUrl(base, UNSUBSCRIBE_PATH) : undefined);
+  const metrics = messageMetrics();
 
   async function sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
     const info = activityInfo();
@@ -102,6 +104,7 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
     } catch (err) {
       if (err instanceof MessagingConfigurationError) {
         logger.warn({ ...meta, code: err.code }, `message not sent: ${err.message}`);
+        metrics.failed(input.channel, 'misconfigured');
         throw permanentFailure(err.message, { channel: input.channel, code: err.code, reason: 'misconfigured' });
       }
       throw err;
@@ -121,6 +124,7 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
         { ...meta, providerMessageId: claim.providerMessageId },
         'message already sent by an earlier attempt'
       );
+      metrics.deduplicated(input.channel);
       return {
         providerMessageId: claim.providerMessageId,
         transport: transportOf(claim, input.channel),
@@ -135,6 +139,7 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
       sent = await send(input, rendered, correlation);
     } catch (err) {
       const failure = err instanceof ChannelSendError ? err : unclassified(err);
+      metrics.failed(input.channel, failure.reason ?? 'temporary');
       await deps.attempts.markFailed(claim.attemptId, { code: failure.code, permanent: failure.permanent });
       logger.warn(
         {
@@ -159,6 +164,8 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
       });
     }
 
+    // Counted as soon as the provider accepted it: the message is out even if the ledger write below fails.
+    metrics.sent(input.channel, sent.transport);
     await withRetries(() =>
       deps.attempts.markSent(claim.attemptId, {
         providerMessageId: sent.providerMessageId,
