@@ -1,4 +1,4 @@
-import type { Logger } from '@temporalio/common';
+import type { Logger, MetricMeter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { SendMessageInput, SendMessageResult } from '../../activities/activity-inputs';
 
@@ -57,11 +57,19 @@ export const joaoSms: SendMessageInput = {
 /** The SDK logs every failed activity; the failures here are the point of the tests. */
 const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-/** Runs the send activity as attempt `attempt` of an activity scheduled by workflow `workflowId`. */
-export function activityEnv(workflowId: string, attempt = 1) {
+/**
+ * Runs the send activity as attempt `attempt` of an activity scheduled by workflow `workflowId`, recording its
+ * metrics on `metricMeter` when given (the SDK's no-op meter otherwise).
+ */
+export function activityEnv(workflowId: string, attempt = 1, metricMeter?: MetricMeter) {
   const env = new MockActivityEnvironment(
-    { workflowExecution: { workflowId, runId: '7b0a4c5e-0000-4000-8000-000000000001' }, attempt },
-    { logger: quiet }
+    {
+      workflowExecution: { workflowId, runId: '7b0a4c5e-0000-4000-8000-000000000001' },
+      attempt,
+      activityType: 'sendMessage',
+      taskQueue: 'cobranza-messaging',
+    },
+    { logger: quiet, ...(metricMeter && { metricMeter }) }
   );
   return {
     run: (sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>, input: SendMessageInput) =>
