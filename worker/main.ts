@@ -8,6 +8,7 @@ import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createLogger, temporalLoggerFor } from './logger';
 import { createWorkers } from './create-workers';
+import { workerRuntimeOptions } from './runtime-options';
 import { loadWorkerConfig } from './worker-config';
 
 /** `npm run start:worker`: the dunning worker process. */
@@ -15,15 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger('cobranza-worker');
   const config = loadWorkerConfig(process.env);
   // Must come before any connection: the SDK's Prometheus exporter and log routing are process-wide.
-  Runtime.install({
-    logger: temporalLoggerFor(logger),
-    telemetryOptions: {
-      metrics: {
-        prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS },
-        globalTags: { service: 'cobranza-worker' },
-      },
-    },
-  });
+  Runtime.install(workerRuntimeOptions(config, temporalLoggerFor(logger)));
   const messaging = createTransportsFromEnv(process.env, logger);
   const encryption = loadPayloadEncryption(process.env);
   const database = await openDatabase({
