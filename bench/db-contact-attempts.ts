@@ -13,6 +13,8 @@ import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 const CONCURRENCY = 8;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const MAX_OPS = 200_000;
+/** The lease the worker takes: the send activity's 30 s start-to-close timeout plus its margin. */
+const LEASE = { durationMs: 45_000 };
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -31,14 +33,17 @@ async function main(): Promise<void> {
       while (performance.now() < deadline && next < MAX_OPS) {
         const n = next++;
         const t0 = performance.now();
-        const { attemptId, providerMessageId } = await store.claim({
-          workflowId: `${run}-${n % 5_000}`,
-          accountId: `acc-${n % 5_000}`,
-          stepKey: `step-${Math.floor(n / 5_000)}`,
-          channel: 'sms',
-          to: '+573001234567',
-          template: 'reminder_friendly',
-        });
+        const { attemptId, providerMessageId } = await store.claim(
+          {
+            workflowId: `${run}-${n % 5_000}`,
+            accountId: `acc-${n % 5_000}`,
+            stepKey: `step-${Math.floor(n / 5_000)}`,
+            channel: 'sms',
+            to: '+573001234567',
+            template: 'reminder_friendly',
+          },
+          LEASE
+        );
         if (providerMessageId === null) {
           await store.markSent(attemptId, { providerMessageId: `${run}-SM${n}`, transport: 'log', status: 'queued' });
         }

@@ -12,7 +12,7 @@ type Instant = ColumnType<Date, Date | string, Date | string>;
 type NullableInstant = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type ChannelColumn = 'sms' | 'whatsapp' | 'email';
-export type ContactAttemptStatusColumn = 'queued' | 'sent' | 'delivered' | 'failed';
+export type ContactAttemptStatusColumn = 'queued' | 'sent' | 'delivered' | 'failed' | 'unknown';
 export type PromiseStatus = 'open' | 'kept' | 'broken' | 'cancelled';
 export type AgreementStatus = 'active' | 'completed' | 'broken' | 'cancelled';
 export type AgentTaskStatus = 'open' | 'claimed' | 'done';
@@ -72,6 +72,12 @@ export interface ContactAttemptsTable {
   status: Generated<ContactAttemptStatusColumn>;
   error_code: string | null;
   permanent: Generated<boolean>;
+  /** When the current or last send lease was taken. */
+  sending_since: NullableInstant;
+  /** Null: free to send; future: an attempt is sending; past without a provider id: in doubt. */
+  lease_until: NullableInstant;
+  /** Leases taken so far; the holder's fencing token. */
+  send_attempts: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

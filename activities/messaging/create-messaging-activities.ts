@@ -8,6 +8,7 @@ import {
   type SendMessageResult,
 } from '../activity-inputs';
 import type { ClaimedAttempt, ContactAttemptStore } from '../contact-attempt-store';
+import { SEND_IN_FLIGHT, SEND_OUTCOME_UNKNOWN } from '../../workflows/failure-types';
 import { ChannelSendError } from './channel-send-error';
 import { messageMetrics } from './message-metrics';
 import { MessagingConfigurationError } from './messaging-configuration-error';
@@ -23,8 +24,17 @@ import type {
   TransportSendResult,
 } from './transport';
 
-/** Failure type of a send that may succeed later (rate limit, provider outage, network). */
+/** Failure type of a send that may succeed later (rate limit, provider outage, connection never opened). */
 export const CHANNEL_TEMPORARILY_FAILED = 'ChannelTemporarilyFailed';
+
+/**
+ * How long a send lease outlives the attempt's start-to-close timeout. Temporal starts the next attempt once that
+ * timeout passes, but the timed-out attempt may still be inside the provider call in its worker (both transports
+ * give up after 30 s); the margin lets it record what the provider said before anyone may judge it in doubt.
+ */
+export const SEND_LEASE_MARGIN_MS = 15_000;
+/** Lease for an activity scheduled without a start-to-close timeout (our workflow always sets one). */
+const DEFAULT_SEND_LEASE_MS = 2 * 60_000;
 
 export interface MessagingActivityDeps {
   sms: SmsTransport;
@@ -58,8 +68,10 @@ const activityLogger: MessagingLogger = {
  * The send activity. At most one message per (workflowId, stepKey, channel) whatever the retries: the intent is
  * claimed in the contact-attempt ledger before the provider is called, and a retry that finds a provider message id
  * returns it instead of sending again. Neither Twilio nor SendGrid offers an idempotency key, so this ledger is the
- * only guard; the remaining window (provider accepted, but the response or the ledger write was lost) is narrowed
- * by retrying the ledger write in-process.
+ * only guard. The claim is a lease: while one attempt holds it, another (Temporal retried after a timeout) fails
+ * with the retryable SendInFlight until it ends; a lease that ended with no provider id and no failure proving
+ * nothing was sent, or a failure after the request may have reached the provider, ends the step with the
+ * non-retryable SendOutcomeUnknown instead of risking a second message.
  */
 export function createMessagingActivities(deps: MessagingActivityDeps) {
   const logger = deps.logger ?? activityLogger;
@@ -111,14 +123,33 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
     }
     const sms = input.channel === 'sms' && rendered.kind === 'text' ? smsInfo(rendered.body) : undefined;
 
-    const claim = await deps.attempts.claim({
-      workflowId,
-      accountId: input.accountId,
-      stepKey: input.stepKey,
-      channel: input.channel,
-      to: input.to,
-      template: input.template,
-    });
+    const claim = await deps.attempts.claim(
+      {
+        workflowId,
+        accountId: input.accountId,
+        stepKey: input.stepKey,
+        channel: input.channel,
+        to: input.to,
+        template: input.template,
+      },
+      { durationMs: sendLeaseMs(info.startToCloseTimeoutMs) }
+    );
+    if (claim.lease === 'in_flight') {
+      logger.info({ ...meta, leaseRemainingMs: claim.leaseRemainingMs }, 'another attempt is sending this message');
+      throw ApplicationFailure.create({
+        message: 'another attempt of this send holds the lease; retrying when it ends',
+        type: SEND_IN_FLIGHT,
+        nonRetryable: false,
+        details: [{ channel: input.channel, code: 'send_in_flight' }],
+        // Plus a second: by the database clock the lease ends then, and an early retry would only fail again.
+        nextRetryDelay: (claim.leaseRemainingMs ?? 0) + 1_000,
+      });
+    }
+    if (claim.lease === 'in_doubt') {
+      logger.warn(meta, 'an earlier attempt may have sent this message; not sending it again');
+      metrics.failed(input.channel, 'outcome_unknown');
+      throw outcomeUnknown(input.channel, 'an earlier attempt may have sent this message; its outcome is unknown');
+    }
     if (claim.providerMessageId !== null) {
       logger.info(
         { ...meta, providerMessageId: claim.providerMessageId },
@@ -139,8 +170,13 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
       sent = await send(input, rendered, correlation);
     } catch (err) {
       const failure = err instanceof ChannelSendError ? err : unclassified(err);
-      metrics.failed(input.channel, failure.reason ?? 'temporary');
-      await deps.attempts.markFailed(claim.attemptId, { code: failure.code, permanent: failure.permanent });
+      metrics.failed(input.channel, failure.reason ?? (failure.notSent ? 'temporary' : 'outcome_unknown'));
+      await deps.attempts.markFailed(claim.attemptId, {
+        code: failure.code,
+        permanent: failure.permanent,
+        notSent: failure.notSent,
+        sendAttempt: claim.sendAttempt,
+      });
       logger.warn(
         {
           ...meta,
@@ -148,9 +184,14 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
           code: failure.code,
           reason: failure.reason,
           permanent: failure.permanent,
+          notSent: failure.notSent,
         },
         'message send failed'
       );
+      if (!failure.notSent) {
+        // The request may have reached the provider: a retry could send the message a second time.
+        throw outcomeUnknown(input.channel, failure.message, failure.code);
+      }
       if (failure.reason !== undefined) {
         throw permanentFailure(failure.message, { channel: input.channel, code: failure.code, reason: failure.reason });
       }
@@ -233,6 +274,15 @@ function signedUnsubscribeUrl(base: string, c: MessageCorrelation, secret: strin
 
 function permanentFailure(message: string, details: ChannelFailureDetails): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, CHANNEL_PERMANENTLY_FAILED, details);
+}
+
+function outcomeUnknown(channel: SendMessageInput['channel'], message: string, code = 'send_outcome_unknown') {
+  return ApplicationFailure.nonRetryable(message, SEND_OUTCOME_UNKNOWN, { channel, code });
+}
+
+function sendLeaseMs(startToCloseTimeoutMs: number | undefined): number {
+  const timeout = startToCloseTimeoutMs !== undefined && startToCloseTimeoutMs > 0 ? startToCloseTimeoutMs : undefined;
+  return Math.ceil(timeout ?? DEFAULT_SEND_LEASE_MS) + SEND_LEASE_MARGIN_MS;
 }
 
 function unclassified(err: unknown): ChannelSendError {

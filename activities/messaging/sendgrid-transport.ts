@@ -1,6 +1,6 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { ChannelSendError } from './channel-send-error';
+import { ChannelSendError, neverConnected } from './channel-send-error';
 import { retryAfterMs } from './retry-after';
 import type { EmailMessage, EmailTransport, TransportSendResult } from './transport';
 
@@ -82,11 +82,12 @@ export function classifySendGridError(err: unknown): ChannelSendError {
       : undefined;
   const detail = firstErrorMessage(response) ?? (err instanceof Error ? err.message : String(err));
   if (typeof status !== 'number') {
-    // No HTTP status: socket error or timeout; the send may not have arrived, retry.
+    // No HTTP status: unless the connection never opened (DNS, refused), the mail may have reached SendGrid.
     return new ChannelSendError({
       provider: 'sendgrid',
       code: 'network',
       message: `SendGrid unreachable: ${detail}`,
+      notSent: neverConnected(err),
       cause: err,
     });
   }
@@ -97,11 +98,20 @@ export function classifySendGridError(err: unknown): ChannelSendError {
       code,
       message: `SendGrid rate limit: ${detail}`,
       retryAfterMs: retryAfterMs(headers),
+      notSent: true,
       cause: err,
     });
   }
-  if (status >= 500)
-    return new ChannelSendError({ provider: 'sendgrid', code, message: `SendGrid ${code}: ${detail}`, cause: err });
+  if (status >= 500) {
+    // An error answer means SendGrid did not accept the mail; a 504 is a gateway that gave up waiting, so unknown.
+    return new ChannelSendError({
+      provider: 'sendgrid',
+      code,
+      message: `SendGrid ${code}: ${detail}`,
+      notSent: status !== 504,
+      cause: err,
+    });
+  }
   // 401/403: bad key or unverified sender; 400/413 and other 4xx: the request itself is invalid. None heal by retrying.
   const reason =
     status === 401 || status === 403
@@ -114,6 +124,7 @@ export function classifySendGridError(err: unknown): ChannelSendError {
     code,
     reason,
     message: `SendGrid ${code}: ${detail}`,
+    notSent: true,
     cause: err,
   });
 }

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
-import { ChannelSendError } from './channel-send-error';
+import { ChannelSendError, neverConnected } from './channel-send-error';
 import { retryAfterMs } from './retry-after';
 import type { SmsMessage, SmsTransport, TransportSendResult } from './transport';
 import type { ChannelFailureDetails } from '../activity-inputs';
@@ -42,6 +42,7 @@ class RateLimitAwareRequestClient extends twilio.RequestClient {
         code: String(body?.code ?? 429),
         message: `Twilio rate limit: ${body?.message ?? 'too many requests'}`,
         retryAfterMs: retryAfterMs(response.headers as Record<string, unknown> | undefined),
+        notSent: true,
       });
     }
     return response;
@@ -103,11 +104,12 @@ export function classifyTwilioError(err: unknown): ChannelSendError {
   const code = numberField(err, 'code');
   const message = err instanceof Error ? err.message : String(err);
   if (status === undefined) {
-    // No HTTP response (reset, timeout, DNS): the request may or may not have reached Twilio; retry.
+    // No HTTP response: unless the connection never opened (DNS, refused), the request may have reached Twilio.
     return new ChannelSendError({
       provider: 'twilio',
       code: 'network',
       message: `Twilio unreachable: ${message}`,
+      notSent: neverConnected(err),
       cause: err,
     });
   }
@@ -117,6 +119,9 @@ export function classifyTwilioError(err: unknown): ChannelSendError {
       provider: 'twilio',
       code: codeText,
       message: `Twilio ${status}: ${message}`,
+      // Twilio answered with an error, so it did not accept the message; except 504, where a gateway gave up
+      // waiting for a backend that may have accepted it.
+      notSent: status !== 504,
       cause: err,
     });
   }
@@ -128,6 +133,7 @@ export function classifyTwilioError(err: unknown): ChannelSendError {
     code: codeText,
     reason,
     message: `Twilio ${codeText}: ${message}`,
+    notSent: true,
     cause: err,
   });
 }

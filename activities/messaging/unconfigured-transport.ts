@@ -16,6 +16,7 @@ export function createUnconfiguredSmsTransport(channel: 'sms' | 'whatsapp', miss
           code: 'sender_not_configured',
           reason: 'misconfigured',
           message: `${channel} is not configured: set ${missing}`,
+          notSent: true,
         })
       );
     },

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026_11_23_0001_initial';
+import * as contactAttemptLease from './2026_12_01_0001_contact_attempt_lease';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -7,6 +8,7 @@ import * as initial from './2026_11_23_0001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_initial': initial,
+  '2026_12_01_0001_contact_attempt_lease': contactAttemptLease,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@ import type {
   ContactAttemptStatus,
   ContactAttemptStore,
   SendIntent,
+  SendLease,
 } from '../../activities/contact-attempt-store';
 import { ConflictError, NotFoundError, withDatabaseErrors } from '../errors';
 import type { ContactAttemptRow, Database } from '../schema';
@@ -24,14 +25,23 @@ const rank = (column: string) =>
   sql<number>`(case ${sql.ref(column)} when 'queued' then 0 when 'sent' then 1 else 2 end)`;
 const rankOf = (status: ContactAttemptStatus): number => (status === 'queued' ? 0 : status === 'sent' ? 1 : 2);
 
-const CLAIM_COLUMNS = ['id', 'provider_message_id', 'status', 'transport'] as const;
+const CLAIM_COLUMNS = ['id', 'provider_message_id', 'status', 'transport', 'send_attempts'] as const;
 
-function toClaimed(row: Pick<ContactAttemptRow, (typeof CLAIM_COLUMNS)[number]>): ClaimedAttempt {
+type ClaimRow = Pick<ContactAttemptRow, (typeof CLAIM_COLUMNS)[number]>;
+
+function toClaimed(
+  row: ClaimRow,
+  lease: ClaimedAttempt['lease'],
+  leaseRemainingMs: number | null = null
+): ClaimedAttempt {
   return {
     attemptId: row.id,
     providerMessageId: row.provider_message_id,
     status: row.status,
     transport: row.transport,
+    lease,
+    sendAttempt: row.send_attempts,
+    leaseRemainingMs,
   };
 }
 
@@ -39,34 +49,101 @@ function assertAttemptId(attemptId: string): void {
   if (!isUuid(attemptId)) throw new NotFoundError(`contact attempt ${attemptId} does not exist`, 'attemptId');
 }
 
+function assertLease(lease: SendLease): void {
+  if (!Number.isInteger(lease.durationMs) || lease.durationMs <= 0) {
+    throw new RangeError(`send lease must be a positive whole number of milliseconds, got ${lease.durationMs}`);
+  }
+}
+
 /** The send-intent ledger over PostgreSQL. Every method is one round trip on the common path. */
 export function createContactAttemptStore(db: Kysely<Database>): ContactAttemptStore {
+  // Lease instants are the database's clock (now()), never a worker's, so skewed workers agree on who holds it.
+  const leaseUntil = (lease: SendLease) => sql<Date>`now() + make_interval(secs => ${lease.durationMs / 1000})`;
+
+  /** Insert the intent, or take the lease of an existing one that has no provider id and no lease: one statement. */
+  const take = (intent: SendIntent, lease: SendLease) =>
+    db
+      .insertInto('contact_attempts')
+      .values({
+        workflow_id: intent.workflowId,
+        step_key: intent.stepKey,
+        channel: intent.channel,
+        account_id: intent.accountId,
+        to_address: intent.to,
+        template: intent.template,
+        sending_since: sql<Date>`now()`,
+        lease_until: leaseUntil(lease),
+        send_attempts: 1,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['workflow_id', 'step_key', 'channel'])
+          .doUpdateSet((eb) => ({
+            sending_since: sql<Date>`now()`,
+            lease_until: eb.ref('excluded.lease_until'),
+            send_attempts: sql<number>`contact_attempts.send_attempts + 1`,
+            updated_at: sql<Date>`now()`,
+          }))
+          // Free: nothing sent yet and no lease (never taken, or released by a failure proving nothing was sent).
+          .where('contact_attempts.provider_message_id', 'is', null)
+          .where('contact_attempts.lease_until', 'is', null)
+      )
+      .returning(CLAIM_COLUMNS)
+      .executeTakeFirst();
+
+  const current = (intent: SendIntent) =>
+    db
+      .selectFrom('contact_attempts')
+      .select(CLAIM_COLUMNS)
+      .select([
+        'lease_until',
+        sql<boolean>`lease_until > now()`.as('lease_live'),
+        sql<number>`ceil(greatest(0, extract(epoch from lease_until - now()) * 1000))::float8`.as('lease_remaining_ms'),
+      ])
+      .where('workflow_id', '=', intent.workflowId)
+      .where('step_key', '=', intent.stepKey)
+      .where('channel', '=', intent.channel)
+      .executeTakeFirstOrThrow();
+
+  /** The expired lease's outcome is unknown: say so on the row and in its timeline, unless it became sent meanwhile. */
+  const markInDoubt = async (attemptId: string): Promise<ClaimRow | undefined> => {
+    const { rows } = await sql<ClaimRow>`
+      with u as (
+        update contact_attempts set status = 'unknown', error_code = 'send_outcome_unknown', updated_at = now()
+        where id = ${attemptId}::uuid and provider_message_id is null and lease_until <= now()
+          and status <> 'unknown'
+        returning id
+      ),
+      e as (
+        insert into contact_attempt_events (attempt_id, status, error_code, at)
+        select id, 'unknown', 'send_outcome_unknown', now() from u
+        on conflict do nothing
+      )
+      select c.id, c.provider_message_id, 'unknown' as status, c.transport, c.send_attempts
+      from contact_attempts c
+      where c.id = ${attemptId}::uuid and c.provider_message_id is null and c.lease_until <= now()`.execute(db);
+    return rows[0];
+  };
+
   return {
-    claim: (intent: SendIntent) =>
+    claim: (intent: SendIntent, lease: SendLease) =>
       withDatabaseErrors(async () => {
-        const inserted = await db
-          .insertInto('contact_attempts')
-          .values({
-            workflow_id: intent.workflowId,
-            step_key: intent.stepKey,
-            channel: intent.channel,
-            account_id: intent.accountId,
-            to_address: intent.to,
-            template: intent.template,
-          })
-          .onConflict((oc) => oc.columns(['workflow_id', 'step_key', 'channel']).doNothing())
-          .returning(CLAIM_COLUMNS)
-          .executeTakeFirst();
-        if (inserted) return toClaimed(inserted);
-        // The intent exists (a retry, or a concurrent claim that has now committed): hand back the same row.
-        const existing = await db
-          .selectFrom('contact_attempts')
-          .select(CLAIM_COLUMNS)
-          .where('workflow_id', '=', intent.workflowId)
-          .where('step_key', '=', intent.stepKey)
-          .where('channel', '=', intent.channel)
-          .executeTakeFirstOrThrow();
-        return toClaimed(existing);
+        assertLease(lease);
+        // Each pass either decides or saw the row change under it (lease released, message recorded); a few passes
+        // always settle, because a released lease is taken by the next upsert.
+        for (let pass = 0; ; pass++) {
+          const taken = await take(intent, lease);
+          if (taken) return toClaimed(taken, 'acquired');
+          // Someone else's row: read it in a new statement, which sees every claim committed so far.
+          const row = await current(intent);
+          if (row.provider_message_id !== null) return toClaimed(row, 'already_sent');
+          if (row.lease_live) return toClaimed(row, 'in_flight', row.lease_remaining_ms);
+          if (row.lease_until !== null) {
+            const doubtful = await markInDoubt(row.id);
+            if (doubtful) return toClaimed(doubtful, 'in_doubt');
+          }
+          if (pass >= 3) throw new Error(`contact attempt ${row.id} kept changing while being claimed`);
+        }
       }),
 
     async markSent(attemptId, sent) {
@@ -87,6 +164,7 @@ export function createContactAttemptStore(db: Kysely<Database>): ContactAttemptS
                 then ${sent.status}::text else c.status end,
               error_code = case when o.old_pid is null then null else c.error_code end,
               permanent = case when o.old_pid is null then false else c.permanent end,
+              lease_until = null,
               updated_at = now()
             from o
             where c.id = o.id and (o.old_pid is null or o.old_pid = ${sent.providerMessageId}::text)
@@ -111,23 +189,29 @@ export function createContactAttemptStore(db: Kysely<Database>): ContactAttemptS
 
     async markFailed(attemptId, failure) {
       assertAttemptId(attemptId);
+      // Only the lease holder's failure counts: the row must be unsent and still on the holder's send attempt. A
+      // failure proving nothing was sent releases the lease (status failed); any other ends it in doubt (unknown).
+      const status = failure.notSent ? 'failed' : 'unknown';
       const { rows } = await withDatabaseErrors(() =>
         sql<{ found: boolean }>`
           with o as (
             select id, status as old_status, error_code as old_code
-            from contact_attempts where id = ${attemptId}::uuid for update
+            from contact_attempts
+            where id = ${attemptId}::uuid for update
           ),
           u as (
-            update contact_attempts c set status = 'failed', error_code = ${failure.code}::text,
-              permanent = ${failure.permanent}::boolean, updated_at = now()
+            update contact_attempts c set status = ${status}::text, error_code = ${failure.code}::text,
+              permanent = ${failure.permanent}::boolean,
+              lease_until = case when ${failure.notSent}::boolean then null else least(c.lease_until, now()) end,
+              updated_at = now()
             from o
-            where c.id = o.id and o.old_status <> 'delivered'
+            where c.id = o.id and c.provider_message_id is null and c.send_attempts = ${failure.sendAttempt}::int
             returning c.id, o.old_status, o.old_code
           ),
           e as (
             insert into contact_attempt_events (attempt_id, status, error_code, at)
-            select id, 'failed', ${failure.code}::text, now() from u
-            where old_status <> 'failed' or old_code is distinct from ${failure.code}::text
+            select id, ${status}::text, ${failure.code}::text, now() from u
+            where old_status <> ${status}::text or old_code is distinct from ${failure.code}::text
             on conflict do nothing
           )
           select true as found from o`.execute(db)

@@ -42,14 +42,17 @@ async function placedWithEmail(built: ReturnType<typeof app>) {
   await request(built.app).post('/v1/accounts').set('Authorization', bearer(KEYS.service)).send(account).expect(201);
   const xMessageId = `xmsg${Math.random().toString(36).slice(2, 12)}`;
   const store = createContactAttemptStore(db.db);
-  const c = await store.claim({
-    workflowId: `dunning-${account.id}`,
-    accountId: account.id,
-    stepKey: 'week-1-email',
-    channel: 'email',
-    to: account.debtor.email,
-    template: 'week_1_notice',
-  });
+  const c = await store.claim(
+    {
+      workflowId: `dunning-${account.id}`,
+      accountId: account.id,
+      stepKey: 'week-1-email',
+      channel: 'email',
+      to: account.debtor.email,
+      template: 'week_1_notice',
+    },
+    { durationMs: 45_000 }
+  );
   await store.markSent(c.attemptId, { providerMessageId: xMessageId, transport: 'sendgrid', status: 'queued' });
   const event = (event: string, extra: Record<string, unknown> = {}) => ({
     email: account.debtor.email,

@@ -25,14 +25,17 @@ async function placedWithSms(built: ReturnType<typeof makeApp>) {
   await request(built.app).post('/v1/accounts').set('Authorization', bearer(KEYS.service)).send(account).expect(201);
   const sid = `SM${Math.random().toString(16).slice(2).padEnd(32, '0')}`;
   const store = createContactAttemptStore(db.db);
-  const claimed = await store.claim({
-    workflowId: `dunning-${account.id}`,
-    accountId: account.id,
-    stepKey: 'day-1-sms',
-    channel: 'sms',
-    to: account.debtor.phone!,
-    template: 'day_1_reminder',
-  });
+  const claimed = await store.claim(
+    {
+      workflowId: `dunning-${account.id}`,
+      accountId: account.id,
+      stepKey: 'day-1-sms',
+      channel: 'sms',
+      to: account.debtor.phone!,
+      template: 'day_1_reminder',
+    },
+    { durationMs: 45_000 }
+  );
   await store.markSent(claimed.attemptId, { providerMessageId: sid, transport: 'twilio', status: 'queued' });
   return { account, sid, attemptId: claimed.attemptId };
 }

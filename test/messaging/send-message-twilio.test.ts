@@ -254,8 +254,18 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
     });
   });
 
-  it('treats a reset connection as retryable', async () => {
+  it('does not retry a reset connection: Twilio may already have the message', async () => {
     nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+
+    await expect(activityEnv('dunning-acc-mx-1001').run(activities().sendMessage, anaSms)).rejects.toMatchObject({
+      type: 'SendOutcomeUnknown',
+      nonRetryable: true,
+      details: [{ channel: 'sms', code: 'network' }],
+    });
+  });
+
+  it('retries a refused connection: the request never left', async () => {
+    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
 
     await expect(activityEnv('dunning-acc-mx-1001').run(activities().sendMessage, anaSms)).rejects.toMatchObject({
       type: 'ChannelTemporarilyFailed',
