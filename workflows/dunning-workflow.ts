@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { AccountRecordChange, ChannelFailureDetails, DunningActivities } from '../activities/activity-inputs';
-import { CHANNEL_PERMANENTLY_FAILED } from './failure-types';
+import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './failure-types';
 import { apply, type EngineEvent } from './engine-apply';
 import { next, type Decision } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
@@ -224,7 +224,7 @@ async function sendMessage(
         stepKey: action.stepKey,
         channel,
         permanent: false,
-        reason: 'send_failed',
+        reason: sendFailureReason(failure instanceof wf.ApplicationFailure ? failure.type : undefined),
       });
       return;
     }

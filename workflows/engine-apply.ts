@@ -10,6 +10,7 @@ import type {
 } from './account-events';
 import { addressFor, type Channel } from './account';
 import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
+import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
 import type { Decision, DecisionNote } from './engine-next';
 import type { EngineState, StepRecord } from './engine-state';
 import { primaryZone } from './engine-state';
@@ -309,6 +310,15 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
           reason: `channel_${status}`,
           detail: `${event.channel} ${event.code ?? ''}`.trim(),
         });
+      } else if (event.reason === SEND_OUTCOME_UNKNOWN_REASON && event.channel) {
+        // The message may have gone out: the step is over (no fallback channel, which could be a second message)
+        // and the contact counts towards caps; the ladder goes on.
+        setStep(event.stepKey, { outcome: 'failed', at: event.at, reason: event.reason, channel: event.channel });
+        s.contacts = [
+          ...s.contacts,
+          { at: event.at, stepKey: event.stepKey, channel: event.channel, status: 'unknown' },
+        ];
+        record({ step: event.stepKey, outcome: 'skipped', reason: SEND_OUTCOME_UNKNOWN_REASON, detail: event.channel });
       } else {
         setStep(event.stepKey, { outcome: 'failed', at: event.at, reason: event.reason });
         s.pendingTasks = s.pendingTasks.filter((t) => t.taskKey !== event.stepKey);

@@ -59,7 +59,8 @@ export interface ContactRecord {
   stepKey: string;
   channel: Channel;
   providerMessageId?: string;
-  status: 'sent' | 'delivered' | 'failed';
+  /** `unknown`: the send's outcome was lost; it counts towards caps as if sent, since it may have been. */
+  status: 'sent' | 'delivered' | 'failed' | 'unknown';
 }
 
 export interface ActivePromise {

@@ -241,6 +241,36 @@ describe('channel failures', () => {
     expect(r.records.some((x) => x.reason === 'delivery_failed_temporarily')).toBe(true);
   });
 
+  it('a send whose outcome is unknown ends the step on that channel: no fallback, send_outcome_unknown recorded, ladder goes on', () => {
+    const r = run([], {
+      outcome: (d) =>
+        d.action.stepKey === 'pre-due-nudge' ? { permanent: false, reason: 'send_outcome_unknown' } : 'ok',
+    });
+    expect(r.executed.map((e) => `${e.decision.action.stepKey}:${e.decision.action.channel ?? 'task'}`)).toEqual([
+      'day-1-sms:sms',
+      'week-1-email:email',
+      'agent-task:task',
+    ]);
+    // The only channel the step was ever planned on is SMS: email was never offered as a fallback.
+    const nudgeChannels = new Set(
+      r.asked.flatMap((a) =>
+        a.decision.type === 'act' && a.decision.action.stepKey === 'pre-due-nudge' ? [a.decision.action.channel] : []
+      )
+    );
+    expect([...nudgeChannels]).toEqual(['sms']);
+    expect(r.records).toContainEqual(
+      expect.objectContaining({
+        step: 'pre-due-nudge',
+        outcome: 'skipped',
+        reason: 'send_outcome_unknown',
+        detail: 'sms',
+      })
+    );
+    expect(r.state.steps['pre-due-nudge']).toMatchObject({ outcome: 'failed', reason: 'send_outcome_unknown' });
+    expect(r.state.channels.sms).toBe('available');
+    expect(r.state.contacts[0]).toMatchObject({ stepKey: 'pre-due-nudge', channel: 'sms', status: 'unknown' });
+  });
+
   it('a duplicated delivery callback changes nothing twice', () => {
     const first = run().executed[0]!;
     const cb: EngineEvent = {
@@ -538,6 +568,20 @@ describe('delivery callbacks and caps', () => {
     const r = run([undelivered, promiseEv], {}, emily('US-MA'));
     const reminder = r.executed.find((e) => e.decision.action.stepKey === 'promise-reminder:p1')!;
     expect(wall(NY, reminder.at).date).toBe('2026-12-05');
+  });
+
+  it('MA: an SMS whose outcome is unknown counts towards the cap, since it may have gone out', () => {
+    const r = run(
+      [promiseEv],
+      {
+        outcome: (d) =>
+          d.action.stepKey === 'pre-due-nudge' ? { permanent: false, reason: 'send_outcome_unknown' } : 'ok',
+      },
+      emily('US-MA')
+    );
+    const reminder = r.executed.find((e) => e.decision.action.stepKey === 'promise-reminder:p1')!;
+    expect(wall(NY, reminder.at).date).toBe('2026-12-05');
+    expect(reminder.decision.notes).toContainEqual(expect.objectContaining({ rule: 'US-MA:940 CMR 7.04(1)(f)' }));
   });
 
   it('a late "delivered" callback does not revive a message that failed permanently', () => {

@@ -426,6 +426,63 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'pre-due-nudge' } });
   });
 
+  it('an SMS whose send outcome is unknown is not retried on email: the reason is recorded and the ladder goes on', async () => {
+    const history = new DunningHistory(inputFor(joao()), '2026-11-20T15:00:00.000Z')
+      .task()
+      .upsert()
+      .record('record decisions before waiting (pre-due nudge: scheduled)')
+      .waitUntil('2026-11-28T13:01:53.000Z', 'pre-due nudge: scheduled')
+      .fire()
+      .sendOutcomeUnknown(
+        { ...JOAO, stepKey: 'pre-due-nudge', channel: 'sms', to: '+5511912345678', template: 'pre_due_nudge' },
+        'pre-due nudge via sms',
+        { channel: 'sms', code: 'send_outcome_unknown' }
+      )
+      .upsert()
+      .record('record decisions before waiting (day-1 SMS: scheduled)')
+      .waitUntil('2026-12-02T13:01:53.000Z', 'day-1 SMS: scheduled')
+      .signal('2026-11-30T12:00:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-2', amountMinor: 89_990 })
+      .upsert()
+      .record('account closed: paid')
+      .completed({
+        accountId: 'acc-br-joao-001',
+        status: 'paid',
+        balanceMinor: 0,
+        paidMinor: 89_990,
+        stage: 'not_started',
+      });
+
+    const rec = await replayer.replay(history);
+    expect(timeline(rec)).toEqual([
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (pre-due nudge: scheduled)',
+      'timer until 2026-11-28T13:01:53.000Z: pre-due nudge: scheduled',
+      'sendMessage: pre-due nudge via sms',
+      // No email for the same step: the SMS may have reached João.
+      'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
+      'timer until 2026-12-02T13:01:53.000Z: day-1 SMS: scheduled',
+      'cancel timer',
+      'upsert search attributes',
+      'recordAccountChanges: account closed: paid',
+      'complete',
+    ]);
+    expect(sends(rec).map((s) => `${s.stepKey}:${s.channel}`)).toEqual(['pre-due-nudge:sms']);
+    expect(changesRecordedAs(rec, 'record decisions before waiting (day-1 SMS: scheduled)')).toEqual([
+      [
+        {
+          type: 'audit',
+          at: '2026-11-28T13:01:53.000Z',
+          actor: 'workflow',
+          action: 'pre-due-nudge:skipped',
+          reason: 'send_outcome_unknown',
+          data: { detail: 'sms' },
+        },
+      ],
+    ]);
+    expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid' } });
+  });
+
   it('invalid signals are rejected and audited, and the workflow carries on', async () => {
     const history = new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
       .task()

@@ -6,7 +6,7 @@ import type {
   SendMessageInput,
   SendMessageResult,
 } from '../../../activities/activity-inputs';
-import { CHANNEL_PERMANENTLY_FAILED } from '../../../workflows/failure-types';
+import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../../workflows/failure-types';
 import {
   DUNNING_WORKFLOW_TYPE,
   TASK_QUEUES,
@@ -142,6 +142,20 @@ export class DunningHistory {
       .activityFailed(id, {
         message: `${details.channel} permanently failed: ${details.reason}`,
         type: CHANNEL_PERMANENTLY_FAILED,
+        nonRetryable: true,
+        details: [details],
+      })
+      .workflowTask();
+    return this;
+  }
+
+  /** sendMessage failing with the non-retryable SendOutcomeUnknown: an earlier attempt may have sent the message. */
+  sendOutcomeUnknown(input: SendMessageInput, summary: string, details: { channel: string; code: string }): this {
+    const id = this.scheduleSend(input, summary);
+    this.builder
+      .activityFailed(id, {
+        message: 'an earlier attempt may have sent this message; its outcome is unknown',
+        type: SEND_OUTCOME_UNKNOWN,
         nonRetryable: true,
         details: [details],
       })
