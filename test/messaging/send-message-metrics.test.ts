@@ -180,6 +180,23 @@ describe('sendMessage records per-channel message metrics on the activity meter'
     expect(meter.sum(sent, ['channel', 'transport'])).toEqual({ 'channel=sms,transport=twilio': 1 });
   });
 
+  it('counts a reset connection, after which Twilio may have the message, as failed{reason=outcome_unknown}', async () => {
+    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+
+    await expect(run()).rejects.toMatchObject({ type: 'SendOutcomeUnknown', nonRetryable: true });
+
+    expect(meter.sum(failed, ['channel', 'reason'])).toEqual({ 'channel=sms,reason=outcome_unknown': 1 });
+    expect(meter.sum(sent, ['channel'])).toEqual({});
+  });
+
+  it('counts a refused connection, which never reached Twilio, as failed{reason=temporary}', async () => {
+    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+
+    await expect(run()).rejects.toMatchObject({ type: 'ChannelTemporarilyFailed', nonRetryable: false });
+
+    expect(meter.sum(failed, ['channel', 'reason'])).toEqual({ 'channel=sms,reason=temporary': 1 });
+  });
+
   it('counts a retry that finds the message already sent as deduplicated{channel=sms}, not as sent again', async () => {
     const twilio = twilioReplies(twilioCreated());
 
