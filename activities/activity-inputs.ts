@@ -25,6 +25,8 @@ export interface SendMessageInput {
   referenceDate: string;
   paymentLink?: string;
   creditor?: Creditor;
+  /** Changes the workflow had not recorded yet (e.g. why the step moved), written before the message is sent. */
+  record?: AccountRecordChange[];
 }
 
 export interface SendMessageResult {
@@ -59,6 +61,8 @@ export interface CreateAgentTaskInput {
   balanceMinor: number;
   currency: string;
   jurisdiction: string;
+  /** Changes the workflow had not recorded yet, written before the task is created. */
+  record?: AccountRecordChange[];
 }
 export interface CreateAgentTaskResult {
   taskId: string;
@@ -86,7 +90,16 @@ export type AccountRecordChange =
       status: 'active' | 'completed' | 'broken' | 'cancelled';
     }
   | { type: 'optOut'; channel: Channel | 'all'; source: string; address?: string }
-  | { type: 'audit'; at: string; actor: string; action: string; reason: string; data?: Record<string, unknown> };
+  | {
+      type: 'audit';
+      at: string;
+      actor: string;
+      action: string;
+      reason: string;
+      data?: Record<string, unknown>;
+      /** Idempotency key within the workflow; by default a hash of the whole event, `at` included. */
+      key?: string;
+    };
 
 export interface RecordAccountChangesInput {
   accountId: string;

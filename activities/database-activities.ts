@@ -112,7 +112,8 @@ async function applyChange(
         data: change.data,
         at: change.at,
       };
-      await appendAuditEvent(trx, { ...event, dedupeKey: auditDedupeKey(workflowId, event) });
+      const dedupeKey = change.key !== undefined ? `${workflowId}:${change.key}` : auditDedupeKey(workflowId, event);
+      await appendAuditEvent(trx, { ...event, dedupeKey });
       return;
     }
   }
@@ -144,12 +145,30 @@ export function createDatabaseActivities({ db }: DatabaseActivityDeps) {
       }
     },
 
-    /** Idempotent per (workflowId, taskKey): a retried activity gets the task it already created. */
+    /**
+     * Idempotent per (workflowId, taskKey): a retried activity gets the task it already created. The changes the
+     * workflow hands over, the task and the audit entry of its creation are one transaction.
+     */
     async createAgentTask(input: CreateAgentTaskInput): Promise<CreateAgentTaskResult> {
       const workflowId = currentWorkflowId();
+      const { record = [], ...task } = input;
       try {
-        return await insertAgentTask(db, { workflowId, ...input });
+        return await inTransaction(db, async (trx) => {
+          for (const change of record) await applyChange(trx, task.accountId, workflowId, change);
+          const created = await insertAgentTask(trx, { workflowId, ...task });
+          await applyChange(trx, task.accountId, workflowId, {
+            type: 'audit',
+            at: new Date().toISOString(),
+            actor: 'workflow',
+            action: `${task.taskKey}:acted`,
+            reason: 'agent_task_created',
+            data: { detail: created.taskId },
+            key: `acted:${task.taskKey}`,
+          });
+          return created;
+        });
       } catch (err) {
+        if (err instanceof ApplicationFailure) throw err;
         throw toActivityFailure(err);
       }
     },

@@ -6,6 +6,7 @@ import { createDatabaseActivities } from './database-activities';
 import { createMessagingActivities } from './messaging/create-messaging-activities';
 import type { MessagingTransports } from './messaging/messaging-config';
 import type { MessagingLogger } from './messaging/transport';
+import { sendWithRecords } from './send-with-records';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -22,5 +23,6 @@ export function createActivities(deps: ActivityDeps): DunningActivities {
     attempts: createContactAttemptStore(deps.db),
     logger: deps.logger,
   });
-  return { ...database, ...messaging };
+  const sendMessage = sendWithRecords(messaging.sendMessage, (input) => database.recordAccountChanges(input));
+  return { ...database, sendMessage };
 }

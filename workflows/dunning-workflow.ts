@@ -91,8 +91,9 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
     unrecorded.push(...recordChanges(state, applied.state, event, applied.records));
     state = applied.state;
   };
+  // Callers check `unrecorded.length` first: the SDK captures a stack trace for every promise a workflow creates,
+  // so awaiting an empty flush on every loop turn would be a measurable replay cost for nothing.
   const flush = async (summary: string) => {
-    if (unrecorded.length === 0) return;
     const changes = unrecorded.splice(0);
     await records.recordAccountChanges.executeWithOptions({ summary }, [{ accountId: state.account.id, changes }]);
   };
@@ -115,7 +116,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
     publish(state, decision);
 
     if (decision.type === 'done') {
-      await flush(`account closed: ${decision.status}`);
+      if (unrecorded.length > 0) await flush(`account closed: ${decision.status}`);
       return {
         accountId: state.account.id,
         status: decision.status,
@@ -130,7 +131,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
         decision.type === 'wait'
           ? decision.reason.detail
           : waitDetail(decision.notes, decision.action.stepName, primaryZone(state));
-      await flush(`record decisions before waiting (${summary})`);
+      if (unrecorded.length > 0) await flush(`record decisions before waiting (${summary})`);
       if (shouldContinueAsNew(input, steps)) {
         await wf.condition(wf.allHandlersFinished);
         if (inbox.length === 0 && unrecorded.length === 0) {
@@ -146,10 +147,16 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
     steps++;
     const { action } = decision;
     feed({ type: 'actionStarted', at: now, decision });
-    await flush(`decision: ${action.stepName}${action.kind === 'skip' ? ` skipped (${action.reason})` : ''}`);
+    // Skips and promise / installment checks are decided by `apply` alone: their records wait for the next write.
+    if (action.kind !== 'message' && action.kind !== 'agent_task') continue;
+    // What is not recorded yet rides with the action's own activity, which writes it first: one activity per step.
+    const pending = unrecorded.splice(0);
+    const record = pending.length > 0 ? { record: pending } : {};
     if (action.kind === 'message') {
-      await sendMessage(action, feed, state);
-    } else if (action.kind === 'agent_task') {
+      const sent = await sendMessage(action, feed, state, record);
+      // A failed send may not have written them; writes are idempotent, so they simply go out with the next one.
+      if (!sent) unrecorded.unshift(...pending);
+    } else {
       const task = await records.createAgentTask.executeWithOptions(
         { summary: `agent task: ${action.reason ?? action.stepName}` },
         [
@@ -161,6 +168,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
             balanceMinor: state.balanceMinor,
             currency: state.account.balance.currency,
             jurisdiction: state.policy.jurisdiction,
+            ...record,
           },
         ]
       );
@@ -172,8 +180,9 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
 async function sendMessage(
   action: Extract<Decision, { type: 'act' }>['action'],
   feed: (e: EngineEvent) => void,
-  state: EngineState
-): Promise<void> {
+  state: EngineState,
+  record: { record?: AccountRecordChange[] }
+): Promise<boolean> {
   const channel = action.channel!;
   const { account } = state;
   try {
@@ -192,6 +201,7 @@ async function sendMessage(
         referenceDate: action.referenceDate,
         ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
         ...(account.creditor !== undefined && { creditor: account.creditor }),
+        ...record,
       },
     ]);
     feed({
@@ -201,6 +211,7 @@ async function sendMessage(
       channel,
       providerMessageId: sent.providerMessageId,
     });
+    return true;
   } catch (err) {
     const failure = err instanceof wf.ActivityFailure ? err.cause : undefined;
     if (failure instanceof wf.ApplicationFailure && failure.type === CHANNEL_PERMANENTLY_FAILED) {
@@ -214,7 +225,7 @@ async function sendMessage(
         reason: details?.reason ?? 'rejected',
         ...(details?.code !== undefined && { code: details.code }),
       });
-      return;
+      return false;
     }
     if (err instanceof wf.ActivityFailure) {
       // Retries exhausted: the step is recorded as failed and the ladder moves on rather than stalling.
@@ -226,7 +237,7 @@ async function sendMessage(
         permanent: false,
         reason: sendFailureReason(failure instanceof wf.ApplicationFailure ? failure.type : undefined),
       });
-      return;
+      return false;
     }
     throw err;
   }

@@ -16,7 +16,9 @@ export function recordChanges(
 ): AccountRecordChange[] {
   const changes: AccountRecordChange[] = [];
   const actor = actorOf(event);
-  for (const r of records) {
+  // The acting activity (sendMessage, createAgentTask) records its own outcome, keyed by the send intent or task:
+  // the workflow need not schedule a record activity after every step.
+  for (const r of event.type === 'actionSucceeded' ? [] : records) {
     changes.push({
       type: 'audit',
       at: r.at,

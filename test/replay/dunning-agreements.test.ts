@@ -52,7 +52,6 @@ describe('dunningWorkflow replay: payment agreements', () => {
         sent('SM-camila-1')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T15:23:45.000Z', 'day-1 SMS: scheduled')
       .fire()
       .send(
@@ -67,7 +66,6 @@ describe('dunningWorkflow replay: payment agreements', () => {
         sent('SM-camila-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)')
       .waitUntil('2026-12-09T15:23:45.000Z', 'week-1 email: waiting for the weekly channel limit to release')
       .signal('2026-12-03T16:00:00.000Z', 'agreementNegotiated', {
         agreementId: 'agr-camila-1',
@@ -85,7 +83,6 @@ describe('dunningWorkflow replay: payment agreements', () => {
       )
       .waitUntil('2026-12-14T12:23:45.000Z', 'installment 1 reminder: waiting for quiet hours to end in America/Bogota')
       .fire()
-      .record('decision: installment 1 reminder')
       .send(
         {
           ...CAMILA_SMS,
@@ -93,20 +90,34 @@ describe('dunningWorkflow replay: payment agreements', () => {
           template: 'installment_reminder',
           amountMinor: 15_000_000,
           referenceDate: '2026-12-15',
+          // Why it moved, written by the send before it goes out.
+          record: [
+            {
+              type: 'audit',
+              at: '2026-12-13T15:23:45.000Z',
+              actor: 'workflow',
+              action: 'installment-reminder:agr-camila-1:1:moved',
+              reason: 'contact_window',
+              data: {
+                rule: 'CO:Ley 2300 de 2023 art. 3',
+                movedTo: '2026-12-14T12:23:45.000Z',
+                detail: 'America/Bogota',
+              },
+            },
+          ],
         },
         'installment 1 reminder via sms',
         sent('SM-camila-3')
       )
       .upsert()
-      .record('record decisions before waiting (installment 1 check: scheduled)')
       .waitUntil('2026-12-18T14:23:45.000Z', 'installment 1 check: scheduled')
       .signal('2026-12-14T16:00:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-1', amountMinor: 15_000_000 })
       .upsert()
       .record('record decisions before waiting (installment 1 check: scheduled)')
       .waitUntil('2026-12-18T14:23:45.000Z', 'installment 1 check: scheduled')
       .fire()
-      .record('decision: installment 1 check')
       .upsert()
+      .record('record decisions before waiting (installment 2 reminder: scheduled)')
       .waitUntil('2027-01-13T15:23:45.000Z', 'installment 2 reminder: scheduled')
       .fire()
       .send(
@@ -121,10 +132,8 @@ describe('dunningWorkflow replay: payment agreements', () => {
         sent('SM-camila-4')
       )
       .upsert()
-      .record('record decisions before waiting (installment 2 check: scheduled)')
       .waitUntil('2027-01-18T14:23:45.000Z', 'installment 2 check: scheduled')
       .fire()
-      .record('decision: installment 2 check')
       .upsert()
       .agentTask(
         {
@@ -135,12 +144,42 @@ describe('dunningWorkflow replay: payment agreements', () => {
           balanceMinor: 30_000_000,
           currency: 'COP',
           jurisdiction: 'CO',
+          // The missed installment and the broken agreement, written with the task they cause.
+          record: [
+            {
+              type: 'audit',
+              at: '2027-01-18T14:23:45.000Z',
+              actor: 'workflow',
+              action: 'installment-check:agr-camila-1:2:recorded',
+              reason: 'installment_missed',
+              data: {},
+            },
+            {
+              type: 'audit',
+              at: '2027-01-18T14:23:45.000Z',
+              actor: 'workflow',
+              action: 'agreement:agr-camila-1:recorded',
+              reason: 'agreement_broken',
+              data: {},
+            },
+            {
+              type: 'agreement',
+              agreementId: 'agr-camila-1',
+              agentId: 'agent-jorge',
+              installments: [
+                { dueDate: '2026-12-15', amountMinor: 15_000_000 },
+                { dueDate: '2027-01-15', amountMinor: 15_000_000 },
+                { dueDate: '2027-02-15', amountMinor: 15_000_000 },
+              ],
+              status: 'broken',
+            },
+            { type: 'status', status: 'active', balanceMinor: 30_000_000 },
+          ],
         },
         'agent task: agreement_broken',
         { taskId: 'task-co-77', created: true }
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       // Paused 2026-12-03, back on the ladder 2027-01-18: 46 days, so due + 7 + 46 = Saturday 2027-01-23 09:23:45.
       .waitUntil('2027-01-23T14:23:45.000Z', 'week-1 email: scheduled')
       .signal('2027-01-21T19:30:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-2', amountMinor: 30_000_000 })
@@ -156,35 +195,29 @@ describe('dunningWorkflow replay: payment agreements', () => {
 
     const rec = await replayer.replay(history);
 
-    expect(timeline(rec).slice(8)).toEqual([
+    expect(timeline(rec).slice(7)).toEqual([
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)',
       'timer until 2026-12-09T15:23:45.000Z: week-1 email: waiting for the weekly channel limit to release',
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (installment 1 reminder: waiting for quiet hours to end in America/Bogota)',
       'timer until 2026-12-14T12:23:45.000Z: installment 1 reminder: waiting for quiet hours to end in America/Bogota',
-      'recordAccountChanges: decision: installment 1 reminder',
       'sendMessage: installment 1 reminder via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (installment 1 check: scheduled)',
       'timer until 2026-12-18T14:23:45.000Z: installment 1 check: scheduled',
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (installment 1 check: scheduled)',
       'timer until 2026-12-18T14:23:45.000Z: installment 1 check: scheduled',
-      'recordAccountChanges: decision: installment 1 check',
       'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (installment 2 reminder: scheduled)',
       'timer until 2027-01-13T15:23:45.000Z: installment 2 reminder: scheduled',
       'sendMessage: installment 2 reminder via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (installment 2 check: scheduled)',
       'timer until 2027-01-18T14:23:45.000Z: installment 2 check: scheduled',
-      'recordAccountChanges: decision: installment 2 check',
       'upsert search attributes',
       'createAgentTask: agent task: agreement_broken',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2027-01-23T14:23:45.000Z: week-1 email: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -223,28 +256,11 @@ describe('dunningWorkflow replay: payment agreements', () => {
       ['2027-01-13T15:23:45.000Z', 26 * DAY + HOUR, 'installment 2 reminder: scheduled', false],
       ['2027-01-18T14:23:45.000Z', 5 * DAY - HOUR, 'installment 2 check: scheduled', false],
     ]);
-    expect(changesRecordedAs(rec, 'decision: installment 1 check')).toEqual([
+    // The kept installment is recorded before the wait that follows its check; the missed one rides with the task.
+    expect(changesRecordedAs(rec, 'record decisions before waiting (installment 2 reminder: scheduled)')).toEqual([
       [
         expect.objectContaining({ action: 'installment-check:agr-camila-1:1:recorded', reason: 'installment_kept' }),
         expect.objectContaining({ type: 'agreement', agreementId: 'agr-camila-1', status: 'active' }),
-      ],
-    ]);
-    expect(changesRecordedAs(rec, 'decision: installment 2 check')).toEqual([
-      [
-        expect.objectContaining({ action: 'installment-check:agr-camila-1:2:recorded', reason: 'installment_missed' }),
-        expect.objectContaining({ action: 'agreement:agr-camila-1:recorded', reason: 'agreement_broken' }),
-        {
-          type: 'agreement',
-          agreementId: 'agr-camila-1',
-          agentId: 'agent-jorge',
-          installments: [
-            { dueDate: '2026-12-15', amountMinor: 15_000_000 },
-            { dueDate: '2027-01-15', amountMinor: 15_000_000 },
-            { dueDate: '2027-02-15', amountMinor: 15_000_000 },
-          ],
-          status: 'broken',
-        },
-        { type: 'status', status: 'active', balanceMinor: 30_000_000 },
       ],
     ]);
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', paidMinor: 45_000_000 } });

@@ -60,7 +60,6 @@ function anaAfterDay1Sms(): DunningHistory {
       sent('SM-ana-1')
     )
     .upsert()
-    .record('record decisions before waiting (day-1 SMS: scheduled)')
     .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
     .fire()
     .send(
@@ -75,7 +74,6 @@ function anaAfterDay1Sms(): DunningHistory {
       sent('SM-ana-2')
     )
     .upsert()
-    .record('record decisions before waiting (week-1 email: scheduled)')
     .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled');
 }
 
@@ -102,7 +100,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         sent('em-ana-3', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
       .signal('2026-12-09T18:00:00.000Z', 'promiseToPay', {
         promiseId: 'prom-ana-2',
@@ -115,7 +112,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .waitUntil('2026-12-13T16:51:01.000Z', 'promise reminder: scheduled')
       .fire()
       // The reminder's first channel is SMS: the decision record says why it was passed over.
-      .record('decision: promise reminder')
       .send(
         {
           ...ANA_EMAIL,
@@ -123,12 +119,21 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
           template: 'promise_reminder',
           amountMinor: 150_000,
           referenceDate: '2026-12-14',
+          record: [
+            {
+              type: 'audit',
+              at: '2026-12-13T16:51:01.000Z',
+              actor: 'workflow',
+              action: 'promise-reminder:prom-ana-2:skipped',
+              reason: 'channel_opted_out',
+              data: { detail: 'sms' },
+            },
+          ],
         },
         'promise reminder via email',
         sent('em-ana-4', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (promise follow-up: scheduled)')
       .waitUntil('2026-12-16T15:51:01.000Z', 'promise follow-up: scheduled')
       .signal('2026-12-14T20:45:00.000Z', 'paymentReceived', { paymentId: 'spei-ana-1', amountMinor: 150_000 })
       .upsert()
@@ -142,23 +147,21 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       });
 
     const rec = await replayer.replay(history);
-    expect(timeline(rec).slice(11, 24)).toEqual([
+    expect(timeline(rec).slice(9, 20)).toEqual([
       // The opt-out changes nothing the list shows (no upsert), only the consent record, and the same wait resumes.
       'cancel timer',
       'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2026-12-08T15:51:01.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-15T15:51:01.000Z: agent task: scheduled',
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (promise reminder: scheduled)',
       'timer until 2026-12-13T16:51:01.000Z: promise reminder: scheduled',
-      'recordAccountChanges: decision: promise reminder',
       'sendMessage: promise reminder via email',
     ]);
-    expect(changesRecordedAs(rec, 'record decisions before waiting (week-1 email: scheduled)')[1]).toEqual([
+    expect(changesRecordedAs(rec, 'record decisions before waiting (week-1 email: scheduled)')[0]).toEqual([
       {
         type: 'audit',
         at: '2026-12-03T01:10:00.000Z',
@@ -168,18 +171,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         data: { detail: 'sms via keyword' },
       },
       { type: 'optOut', channel: 'sms', source: 'keyword' },
-    ]);
-    expect(changesRecordedAs(rec, 'decision: promise reminder')).toEqual([
-      [
-        {
-          type: 'audit',
-          at: '2026-12-13T16:51:01.000Z',
-          actor: 'workflow',
-          action: 'promise-reminder:prom-ana-2:skipped',
-          reason: 'channel_opted_out',
-          data: { detail: 'sms' },
-        },
-      ],
     ]);
     const after = sends(rec).slice(2);
     expect(after).toEqual([
@@ -224,7 +215,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         sent('SM-joao-1')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T13:01:53.000Z', 'day-1 SMS: scheduled')
       .fire()
       .send(
@@ -233,7 +223,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         sent('SM-joao-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       .waitUntil('2026-12-08T12:01:53.000Z', 'week-1 email: scheduled')
       .signal('2026-12-03T14:00:00.000Z', 'disputeOpened', {
         disputeId: 'disp-joao-1',
@@ -259,7 +248,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         sent('em-joao-3', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-22T12:01:53.000Z', 'agent task: scheduled')
       .signal('2026-12-16T13:20:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-1', amountMinor: 89_990 })
       .upsert()
@@ -273,7 +261,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       });
 
     const rec = await replayer.replay(history);
-    expect(timeline(rec).slice(10)).toEqual([
+    expect(timeline(rec).slice(8)).toEqual([
       'timer until 2026-12-08T12:01:53.000Z: week-1 email: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -284,7 +272,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       'timer until 2026-12-15T12:01:53.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-22T12:01:53.000Z: agent task: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -336,7 +323,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         'pre-due nudge via sms',
         { channel: 'sms', code: '21614', reason: 'invalid_address' }
       )
-      .record('decision: pre-due nudge')
       .send(
         {
           ...JOAO,
@@ -344,12 +330,29 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
           channel: 'email',
           to: 'joao.silva@example.com.br',
           template: 'pre_due_nudge',
+          record: [
+            {
+              type: 'audit',
+              at: '2026-11-28T13:01:53.000Z',
+              actor: 'workflow',
+              action: 'pre-due-nudge:skipped',
+              reason: 'channel_failed',
+              data: { detail: 'sms 21614' },
+            },
+            {
+              type: 'audit',
+              at: '2026-11-28T13:01:53.000Z',
+              actor: 'workflow',
+              action: 'pre-due-nudge:skipped',
+              reason: 'channel_failed',
+              data: { detail: 'sms' },
+            },
+          ],
         },
         'pre-due nudge via email',
         sent('em-joao-1', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T13:01:53.000Z', 'day-1 SMS: scheduled')
       .signal('2026-11-30T12:00:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-1', amountMinor: 89_990 })
       .upsert()
@@ -368,11 +371,9 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       'recordAccountChanges: record decisions before waiting (pre-due nudge: scheduled)',
       'timer until 2026-11-28T13:01:53.000Z: pre-due nudge: scheduled',
       'sendMessage: pre-due nudge via sms',
-      // Same workflow task as the failure: no timer, the failure and the fallback recorded, then the email.
-      'recordAccountChanges: decision: pre-due nudge',
+      // Same workflow task as the failure: no timer; the email's activity records the failure and the fallback.
       'sendMessage: pre-due nudge via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
       'timer until 2026-12-02T13:01:53.000Z: day-1 SMS: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -403,26 +404,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .filter((a) => a.type === 'sendMessage')
       .map((a) => (a.input[0] as { creditor?: unknown }).creditor);
     expect(creditors).toEqual([LOJA_EXEMPLO, LOJA_EXEMPLO]);
-    expect(changesRecordedAs(rec, 'decision: pre-due nudge')).toEqual([
-      [
-        {
-          type: 'audit',
-          at: '2026-11-28T13:01:53.000Z',
-          actor: 'workflow',
-          action: 'pre-due-nudge:skipped',
-          reason: 'channel_failed',
-          data: { detail: 'sms 21614' },
-        },
-        {
-          type: 'audit',
-          at: '2026-11-28T13:01:53.000Z',
-          actor: 'workflow',
-          action: 'pre-due-nudge:skipped',
-          reason: 'channel_failed',
-          data: { detail: 'sms' },
-        },
-      ],
-    ]);
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'pre-due-nudge' } });
   });
 
@@ -511,7 +492,6 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         sent('SM-ana-1')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
       .signal('2026-11-29T17:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-x', amountMinor: 150_000 })
       .upsert()

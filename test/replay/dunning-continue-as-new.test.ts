@@ -60,8 +60,7 @@ describe('dunningWorkflow replay: continue-as-new', () => {
         'pre-due nudge via sms',
         sent('SM-ana-1')
       )
-      .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)');
+      .upsert();
     const rec1 = await replayer.replay(run1.builder.continuedAsNew());
 
     expect(timeline(rec1)).toEqual([
@@ -70,7 +69,6 @@ describe('dunningWorkflow replay: continue-as-new', () => {
       'timer until 2026-11-28T16:51:01.000Z: pre-due nudge: scheduled',
       'sendMessage: pre-due nudge via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
       'continue as new',
     ]);
     expect(recordedChanges(rec1)[0]).toEqual([
@@ -124,8 +122,7 @@ describe('dunningWorkflow replay: continue-as-new', () => {
         'day-1 SMS via sms',
         sent('SM-ana-2')
       )
-      .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)');
+      .upsert();
     const rec2 = await replayer.replay(run2.builder.continuedAsNew());
 
     expect(timeline(rec2)).toEqual([
@@ -133,7 +130,6 @@ describe('dunningWorkflow replay: continue-as-new', () => {
       'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
       'sendMessage: day-1 SMS via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'continue as new',
     ]);
     expect(timers(rec2)).toEqual([['2026-12-02T16:51:01.000Z', 4 * DAY, 'day-1 SMS: scheduled', false]]);
@@ -175,18 +171,24 @@ describe('dunningWorkflow replay: continue-as-new', () => {
       .record('record decisions before waiting (pre-due nudge: scheduled)')
       .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
       .fire()
-      .send(
+      // Ana pays part of the balance while the nudge is being sent...
+      .sendWhileSignaled(
         { ...ANA_SMS, stepKey: 'pre-due-nudge', template: 'pre_due_nudge', amountMinor: 150_000 },
         'pre-due nudge via sms',
-        sent('SM-ana-1')
+        sent('SM-ana-1'),
+        {
+          at: '2026-11-28T16:51:02.000Z',
+          name: 'paymentReceived',
+          payload: { paymentId: 'pay-ana-1', amountMinor: 50_000 },
+        }
       )
       .upsert()
-      // Ana pays part of the balance while the decisions are being recorded, just before the hand-over.
+      // ...and the rest while that payment is being recorded, just before the hand-over.
       .recordWhileSignaled(
         'record decisions before waiting (day-1 SMS: scheduled)',
         '2026-11-28T16:51:03.000Z',
         'paymentReceived',
-        { paymentId: 'pay-ana-1', amountMinor: 50_000 }
+        { paymentId: 'pay-ana-2', amountMinor: 30_000 }
       )
       .upsert()
       .record('record decisions before waiting (day-1 SMS: scheduled)');
@@ -194,22 +196,40 @@ describe('dunningWorkflow replay: continue-as-new', () => {
 
     expect(timeline(rec).slice(3)).toEqual([
       'sendMessage: pre-due nudge via sms',
+      // The first payment arrived during the send: it is applied and recorded before any hand-over.
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
-      // The signal arrived during that record: the loop goes round once more instead of handing over.
+      // The second arrived during that record: the loop goes round once more instead of handing over.
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
       'continue as new',
     ]);
-    expect(recordedChanges(rec)[2]).toContainEqual({
-      type: 'payment',
-      paymentId: 'pay-ana-1',
-      amountMinor: 50_000,
-      paidAt: '2026-11-28T16:51:03.000Z',
-      balanceAfterMinor: 100_000,
-    });
+    expect(
+      recordedChanges(rec)
+        .slice(1)
+        .map((changes) => changes.filter((c) => c.type === 'payment'))
+    ).toEqual([
+      [
+        {
+          type: 'payment',
+          paymentId: 'pay-ana-1',
+          amountMinor: 50_000,
+          paidAt: '2026-11-28T16:51:02.000Z',
+          balanceAfterMinor: 100_000,
+        },
+      ],
+      [
+        {
+          type: 'payment',
+          paymentId: 'pay-ana-2',
+          amountMinor: 30_000,
+          paidAt: '2026-11-28T16:51:03.000Z',
+          balanceAfterMinor: 70_000,
+        },
+      ],
+    ]);
     const state = continuedWith(rec)[0].state as EngineState;
-    expect(state).toMatchObject({ balanceMinor: 100_000, paidMinor: 50_000, paymentIds: ['pay-ana-1'] });
+    expect(state).toMatchObject({ balanceMinor: 70_000, paidMinor: 80_000, paymentIds: ['pay-ana-1', 'pay-ana-2'] });
     expect(rec.outcome?.at).toBe('2026-11-28T16:51:03.000Z');
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AccountRecordChange } from '../../activities/activity-inputs';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana, camila, inputFor } from './scenarios/accounts';
 import {
@@ -25,6 +26,42 @@ const ANA = {
   paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
 } as const;
 
+/** Why Camila's week-1 email moved twice and then waited for the weekly channel limit (Ley 2300 art. 3). */
+const CAMILA_WEEK_1_MOVES: AccountRecordChange[] = [
+  {
+    type: 'audit',
+    at: '2026-12-08T14:23:45.000Z',
+    actor: 'workflow',
+    action: 'week-1-email:moved',
+    reason: 'public_holiday',
+    data: {
+      rule: 'CO:Ley 2300 de 2023 art. 3',
+      movedTo: '2026-12-09T05:00:00.000Z',
+      detail: 'America/Bogota 2026-12-08',
+    },
+  },
+  {
+    type: 'audit',
+    at: '2026-12-09T05:00:00.000Z',
+    actor: 'workflow',
+    action: 'week-1-email:moved',
+    reason: 'contact_window',
+    data: { rule: 'CO:Ley 2300 de 2023 art. 3', movedTo: '2026-12-09T12:23:45.000Z', detail: 'America/Bogota' },
+  },
+  {
+    type: 'audit',
+    at: '2026-12-09T12:23:45.000Z',
+    actor: 'workflow',
+    action: 'week-1-email:moved',
+    reason: 'distinct_channels',
+    data: {
+      rule: 'CO:Ley 2300 de 2023 art. 3',
+      movedTo: '2026-12-09T15:23:45.000Z',
+      detail: 'America/Bogota max 1',
+    },
+  },
+];
+
 describe('dunningWorkflow replay: the default ladder', () => {
   beforeAll(async () => {
     await replayer.bundle();
@@ -43,7 +80,6 @@ describe('dunningWorkflow replay: the default ladder', () => {
         sent('SM-ana-1')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
       .fire()
       .send(
@@ -52,7 +88,6 @@ describe('dunningWorkflow replay: the default ladder', () => {
         sent('SM-ana-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
       .fire()
       .send(
@@ -68,7 +103,6 @@ describe('dunningWorkflow replay: the default ladder', () => {
         sent('em-ana-3', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
       .fire()
       .agentTask(
@@ -85,9 +119,6 @@ describe('dunningWorkflow replay: the default ladder', () => {
         { taskId: 'task-901', created: true }
       )
       .upsert()
-      .record(
-        'record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)'
-      )
       .signal('2026-12-20T17:00:00.000Z', 'cancel', { reason: 'write_off' })
       .upsert()
       .record('account closed: cancelled');
@@ -105,21 +136,18 @@ describe('dunningWorkflow replay: the default ladder', () => {
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (pre-due nudge: scheduled)',
       'timer until 2026-11-28T16:51:01.000Z: pre-due nudge: scheduled',
+      // Each step is one activity: the send records its own outcome, so nothing is left to record before waiting.
       'sendMessage: pre-due nudge via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
       'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
       'sendMessage: day-1 SMS via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2026-12-08T15:51:01.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-15T15:51:01.000Z: agent task: scheduled',
       'createAgentTask: agent task: agent task',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)',
       // The exhausted ladder waits without a timer; the write-off signal ends it.
       'upsert search attributes',
       'recordAccountChanges: account closed: cancelled',
@@ -178,15 +206,10 @@ describe('dunningWorkflow replay: the default ladder', () => {
       ['agent-task', 'active', null],
       ['agent-task', 'cancelled', null],
     ]);
-    expect(
-      recordedChanges(rec)
-        .slice(1, 5)
-        .map((changes) => changes.map((c) => c.type === 'audit' && `${c.action} ${c.reason}`))
-    ).toEqual([
-      ['pre-due-nudge:acted message_sent'],
-      ['day-1-sms:acted message_sent'],
-      ['week-1-email:acted message_sent'],
-      ['agent-task:acted agent_task_created'],
+    // Placement first and the write-off last; what each step did is written by the activity that did it.
+    expect(recordedChanges(rec).map((changes) => changes.map((c) => c.type))).toEqual([
+      ['accountPlaced'],
+      ['audit', 'status'],
     ]);
     expect(rec.outcome).toEqual({
       kind: 'completed',
@@ -223,7 +246,6 @@ describe('dunningWorkflow replay: the default ladder', () => {
         sent('SM-camila-1')
       )
       .upsert()
-      .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T15:23:45.000Z', 'day-1 SMS: scheduled')
       .fire()
       .send(
@@ -232,10 +254,8 @@ describe('dunningWorkflow replay: the default ladder', () => {
         sent('SM-camila-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)')
       .waitUntil('2026-12-09T15:23:45.000Z', 'week-1 email: waiting for the weekly channel limit to release')
       .fire()
-      .record('decision: week-1 email')
       .send(
         {
           ...CAMILA,
@@ -243,12 +263,12 @@ describe('dunningWorkflow replay: the default ladder', () => {
           channel: 'email',
           to: 'camila.restrepo@example.co',
           template: 'week_1_notice',
+          record: CAMILA_WEEK_1_MOVES,
         },
         'week-1 email via email',
         sent('em-camila-3', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-15T14:23:45.000Z', 'agent task: scheduled')
       .signal('2026-12-11T21:00:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-1', amountMinor: 45_000_000 })
       .upsert()
@@ -263,13 +283,11 @@ describe('dunningWorkflow replay: the default ladder', () => {
 
     const rec = await replayer.replay(history);
 
-    expect(timeline(rec).slice(7, 13)).toEqual([
+    expect(timeline(rec).slice(6, 10)).toEqual([
       'sendMessage: day-1 SMS via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: waiting for the weekly channel limit to release)',
       // Planned 2026-12-08 09:23:45 (a festivo), moved to 2026-12-09 07:23:45, then to 10:23:45: a week after the SMS.
       'timer until 2026-12-09T15:23:45.000Z: week-1 email: waiting for the weekly channel limit to release',
-      'recordAccountChanges: decision: week-1 email',
       'sendMessage: week-1 email via email',
     ]);
     expect(timers(rec)[2]).toEqual([
@@ -283,41 +301,8 @@ describe('dunningWorkflow replay: the default ladder', () => {
       ['day-1-sms', 'sms', '+573001234567', 'day_1_reminder', 45_000_000, 'es-CO'],
       ['week-1-email', 'email', 'camila.restrepo@example.co', 'week_1_notice', 45_000_000, 'es-CO'],
     ]);
-    // The decision record written before the send: every move with its rule, in the order they were made.
-    expect(recordedChanges(rec)[3]).toEqual([
-      {
-        type: 'audit',
-        at: '2026-12-08T14:23:45.000Z',
-        actor: 'workflow',
-        action: 'week-1-email:moved',
-        reason: 'public_holiday',
-        data: {
-          rule: 'CO:Ley 2300 de 2023 art. 3',
-          movedTo: '2026-12-09T05:00:00.000Z',
-          detail: 'America/Bogota 2026-12-08',
-        },
-      },
-      {
-        type: 'audit',
-        at: '2026-12-09T05:00:00.000Z',
-        actor: 'workflow',
-        action: 'week-1-email:moved',
-        reason: 'contact_window',
-        data: { rule: 'CO:Ley 2300 de 2023 art. 3', movedTo: '2026-12-09T12:23:45.000Z', detail: 'America/Bogota' },
-      },
-      {
-        type: 'audit',
-        at: '2026-12-09T12:23:45.000Z',
-        actor: 'workflow',
-        action: 'week-1-email:moved',
-        reason: 'distinct_channels',
-        data: {
-          rule: 'CO:Ley 2300 de 2023 art. 3',
-          movedTo: '2026-12-09T15:23:45.000Z',
-          detail: 'America/Bogota max 1',
-        },
-      },
-    ]);
+    // The decision record the send writes first: every move with its rule, in the order they were made.
+    expect(recordedChanges(rec)[1]).toEqual(CAMILA_WEEK_1_MOVES);
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'week-1-email' } });
   });
 });

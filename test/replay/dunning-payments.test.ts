@@ -41,7 +41,6 @@ function anaAfterPreDueNudge(): DunningHistory {
       sent('SM-ana-1')
     )
     .upsert()
-    .record('record decisions before waiting (day-1 SMS: scheduled)')
     .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled');
 }
 
@@ -147,7 +146,6 @@ describe('dunningWorkflow replay: payments', () => {
         sent('SM-ana-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
       .fire()
       .send(
@@ -156,7 +154,6 @@ describe('dunningWorkflow replay: payments', () => {
         sent('em-ana-3', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
       .signal('2026-12-10T17:15:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-2', amountMinor: 90_000 })
       .upsert()
@@ -177,7 +174,6 @@ describe('dunningWorkflow replay: payments', () => {
       'timer until 2026-11-28T16:51:01.000Z: pre-due nudge: scheduled',
       'sendMessage: pre-due nudge via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
       'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -185,11 +181,9 @@ describe('dunningWorkflow replay: payments', () => {
       'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
       'sendMessage: day-1 SMS via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2026-12-08T15:51:01.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-15T15:51:01.000Z: agent task: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -211,7 +205,7 @@ describe('dunningWorkflow replay: payments', () => {
     expect(rec.searchAttributeUpserts.map((u) => u.values.BalanceMinor)).toEqual([
       150_000, 150_000, 90_000, 90_000, 90_000, 0,
     ]);
-    expect(recordedChanges(rec)[2]).toContainEqual({
+    expect(recordedChanges(rec)[1]).toContainEqual({
       type: 'payment',
       paymentId: 'pay-ana-1',
       amountMinor: 60_000,
@@ -239,7 +233,6 @@ describe('dunningWorkflow replay: payments', () => {
         sent('SM-ana-2')
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
       .signal('2026-12-03T16:00:00.000Z', 'cancel', { reason: 'settled_elsewhere', note: 'paid at the branch' })
       .upsert()
@@ -254,7 +247,7 @@ describe('dunningWorkflow replay: payments', () => {
 
     const rec = await replayer.replay(history);
 
-    expect(timeline(rec).slice(7, 14)).toEqual([
+    expect(timeline(rec).slice(6, 13)).toEqual([
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (day-1 SMS: scheduled)',
@@ -265,7 +258,7 @@ describe('dunningWorkflow replay: payments', () => {
       'timer until 2026-12-02T16:51:01.000Z: day-1 SMS: scheduled',
     ]);
     const changes = recordedChanges(rec);
-    expect(changes[3]).toEqual([
+    expect(changes[2]).toEqual([
       {
         type: 'audit',
         at: '2026-11-30T20:05:00.000Z',

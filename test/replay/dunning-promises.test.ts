@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AccountRecordChange } from '../../activities/activity-inputs';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana, inputFor } from './scenarios/accounts';
 import {
   DunningHistory,
-  changesRecordedAs,
   WORKFLOWS_PATH,
   recordedChanges,
   sends,
@@ -50,7 +50,6 @@ function anaPromises(amountMinor: number): DunningHistory {
       sent('SM-ana-1')
     )
     .upsert()
-    .record('record decisions before waiting (day-1 SMS: scheduled)')
     .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
     .fire()
     .send(
@@ -59,7 +58,6 @@ function anaPromises(amountMinor: number): DunningHistory {
       sent('SM-ana-2')
     )
     .upsert()
-    .record('record decisions before waiting (week-1 email: scheduled)')
     .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
     .signal('2026-12-03T18:00:00.000Z', 'promiseToPay', {
       promiseId: 'prom-ana-1',
@@ -83,9 +81,29 @@ function anaPromises(amountMinor: number): DunningHistory {
       sent('SM-ana-3')
     )
     .upsert()
-    .record('record decisions before waiting (promise follow-up: scheduled)')
     .waitUntil('2026-12-12T15:51:01.000Z', 'promise follow-up: scheduled');
 }
+
+/** What the follow-up of Ana's broken promise decided, written by the agent task's activity before the task. */
+const PROMISE_BROKEN: AccountRecordChange[] = [
+  {
+    type: 'audit',
+    at: '2026-12-12T15:51:01.000Z',
+    actor: 'workflow',
+    action: 'promise:prom-ana-1:recorded',
+    reason: 'promise_broken',
+    data: {},
+  },
+  {
+    type: 'promise',
+    promiseId: 'prom-ana-1',
+    amountMinor: 150_000,
+    date: '2026-12-10',
+    agentId: 'agent-lucia',
+    status: 'broken',
+  },
+  { type: 'status', status: 'active', balanceMinor: 150_000 },
+];
 
 describe('dunningWorkflow replay: promises to pay', () => {
   beforeAll(async () => {
@@ -99,8 +117,8 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .record('record decisions before waiting (promise follow-up: scheduled)')
       .waitUntil('2026-12-12T15:51:01.000Z', 'promise follow-up: scheduled')
       .fire()
-      .record('decision: promise follow-up')
       .upsert()
+      .record('record decisions before waiting (week-1 email: scheduled)')
       // Paused 2026-12-03, resumed 2026-12-12: the week-1 email moves from 2026-12-08 to 2026-12-17.
       .waitUntil('2026-12-17T15:51:01.000Z', 'week-1 email: scheduled')
       .fire()
@@ -116,7 +134,6 @@ describe('dunningWorkflow replay: promises to pay', () => {
         sent('em-ana-4', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-24T15:51:01.000Z', 'agent task: scheduled')
       .signal('2026-12-20T16:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-2', amountMinor: 100_000 })
       .upsert()
@@ -131,25 +148,24 @@ describe('dunningWorkflow replay: promises to pay', () => {
 
     const rec = await replayer.replay(history);
 
-    expect(timeline(rec).slice(11)).toEqual([
+    expect(timeline(rec).slice(9)).toEqual([
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (promise reminder: scheduled)',
       'timer until 2026-12-09T16:51:01.000Z: promise reminder: scheduled',
       'sendMessage: promise reminder via sms',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (promise follow-up: scheduled)',
       'timer until 2026-12-12T15:51:01.000Z: promise follow-up: scheduled',
       'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: record decisions before waiting (promise follow-up: scheduled)',
       'timer until 2026-12-12T15:51:01.000Z: promise follow-up: scheduled',
-      'recordAccountChanges: decision: promise follow-up',
+      // The follow-up is decided by the engine alone; its outcome is recorded before the wait that follows.
       'upsert search attributes',
+      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2026-12-17T15:51:01.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-24T15:51:01.000Z: agent task: scheduled',
       'cancel timer',
       'upsert search attributes',
@@ -218,7 +234,6 @@ describe('dunningWorkflow replay: promises to pay', () => {
   it('a promise broken: the follow-up creates an agent task, then the ladder resumes where it paused', async () => {
     const history = anaPromises(150_000)
       .fire()
-      .record('decision: promise follow-up')
       .upsert()
       .agentTask(
         {
@@ -229,12 +244,12 @@ describe('dunningWorkflow replay: promises to pay', () => {
           balanceMinor: 150_000,
           currency: 'MXN',
           jurisdiction: 'MX',
+          record: PROMISE_BROKEN,
         },
         'agent task: promise_broken',
         { taskId: 'task-1201', created: true }
       )
       .upsert()
-      .record('record decisions before waiting (week-1 email: scheduled)')
       .waitUntil('2026-12-17T15:51:01.000Z', 'week-1 email: scheduled')
       .fire()
       .send(
@@ -249,7 +264,6 @@ describe('dunningWorkflow replay: promises to pay', () => {
         sent('em-ana-4', 'email')
       )
       .upsert()
-      .record('record decisions before waiting (agent task: scheduled)')
       .waitUntil('2026-12-24T15:51:01.000Z', 'agent task: scheduled')
       .fire()
       .agentTask(
@@ -266,9 +280,6 @@ describe('dunningWorkflow replay: promises to pay', () => {
         { taskId: 'task-1202', created: true }
       )
       .upsert()
-      .record(
-        'record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)'
-      )
       .signal('2027-01-04T17:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-1', amountMinor: 150_000 })
       .upsert()
       .record('account closed: paid')
@@ -282,45 +293,24 @@ describe('dunningWorkflow replay: promises to pay', () => {
 
     const rec = await replayer.replay(history);
 
-    expect(timeline(rec).slice(18)).toEqual([
+    expect(timeline(rec).slice(15)).toEqual([
       'timer until 2026-12-12T15:51:01.000Z: promise follow-up: scheduled',
-      'recordAccountChanges: decision: promise follow-up',
       'upsert search attributes',
+      // The broken promise is recorded by the agent task's activity, before it creates the task.
       'createAgentTask: agent task: promise_broken',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (week-1 email: scheduled)',
       'timer until 2026-12-17T15:51:01.000Z: week-1 email: scheduled',
       'sendMessage: week-1 email via email',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (agent task: scheduled)',
       'timer until 2026-12-24T15:51:01.000Z: agent task: scheduled',
       'createAgentTask: agent task: agent task',
       'upsert search attributes',
-      'recordAccountChanges: record decisions before waiting (every ladder step is done; waiting for a payment, a promise or an agreement)',
       'upsert search attributes',
       'recordAccountChanges: account closed: paid',
       'complete',
     ]);
-    expect(changesRecordedAs(rec, 'decision: promise follow-up')).toEqual([
-      [
-        {
-          type: 'audit',
-          at: '2026-12-12T15:51:01.000Z',
-          actor: 'workflow',
-          action: 'promise:prom-ana-1:recorded',
-          reason: 'promise_broken',
-          data: {},
-        },
-        {
-          type: 'promise',
-          promiseId: 'prom-ana-1',
-          amountMinor: 150_000,
-          date: '2026-12-10',
-          agentId: 'agent-lucia',
-          status: 'broken',
-        },
-        { type: 'status', status: 'active', balanceMinor: 150_000 },
-      ],
+    expect(rec.activities.find((a) => a.type === 'createAgentTask')?.input).toEqual([
+      expect.objectContaining({ taskKey: 'promise-broken:prom-ana-1', record: PROMISE_BROKEN }),
     ]);
     expect(sends(rec).map((m) => [m.stepKey, m.channel, m.amountMinor])).toEqual([
       ['pre-due-nudge', 'sms', 150_000],

@@ -135,6 +135,18 @@ export class DunningHistory {
     return this;
   }
 
+  /** sendMessage during which a signal arrives (it is delivered with the task that follows the completion). */
+  sendWhileSignaled(
+    input: SendMessageInput,
+    summary: string,
+    result: SendMessageResult,
+    signal: { at: string; name: string; payload: unknown }
+  ): this {
+    const id = this.scheduleSend(input, summary);
+    this.builder.advanceTo(signal.at).signal(signal.name, signal.payload).activityCompleted(id, result).workflowTask();
+    return this;
+  }
+
   /** sendMessage failing with a non-retryable ChannelPermanentlyFailed, as the messaging activity throws it. */
   sendFailsPermanently(input: SendMessageInput, summary: string, details: ChannelFailureDetails): this {
     const id = this.scheduleSend(input, summary);
@@ -214,6 +226,7 @@ const SEND_KEYS: (keyof SendMessageInput)[] = [
   'referenceDate',
   'paymentLink',
   'creditor',
+  'record',
 ];
 const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
   'accountId',
@@ -223,6 +236,7 @@ const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
   'balanceMinor',
   'currency',
   'jurisdiction',
+  'record',
 ];
 
 /**
@@ -300,11 +314,18 @@ export function sends(
     });
 }
 
-/** The changes handed to each recordAccountChanges, in order. */
+/**
+ * The changes handed to the system of record, in order, one list per activity: each recordAccountChanges, and
+ * each sendMessage or createAgentTask that carried changes (`record`, written before the action).
+ */
 export function recordedChanges(rec: ReplayRecording): RecordAccountChangesInput['changes'][] {
   return rec.activities
-    .filter((a) => a.type === 'recordAccountChanges')
-    .map((a) => (a.input[0] as RecordAccountChangesInput).changes);
+    .map((a) =>
+      a.type === 'recordAccountChanges'
+        ? (a.input[0] as RecordAccountChangesInput).changes
+        : (a.input[0] as { record?: RecordAccountChangesInput['changes'] } | undefined)?.record
+    )
+    .filter((changes) => changes !== undefined);
 }
 
 /** The changes of the recordAccountChanges calls with this summary, in order. */
