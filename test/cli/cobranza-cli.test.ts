@@ -8,8 +8,18 @@ const bin = join(__dirname, '../../bin/cobranza.cjs');
 const scratch = mkdtempSync(join(tmpdir(), 'cobranza-cli-'));
 
 function cobranza(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: join(scratch, 'data'), ...opts.env };
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: opts.input ?? '', env, timeout: 60_000 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: join(scratch, 'data'),
+    ...opts.env,
+  };
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env,
+    timeout: 60_000,
+  });
 }
 
 const scenario = {
@@ -39,7 +49,10 @@ describe('cobranza preview', () => {
     writeFileSync(file, JSON.stringify(scenario));
     const run = cobranza(['preview', file]);
     expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout) as { actions: { step: string; amountMinor: number }[]; final: { balanceMinor: number } };
+    const out = JSON.parse(run.stdout) as {
+      actions: { step: string; amountMinor: number }[];
+      final: { balanceMinor: number };
+    };
     expect(out.actions.map((a) => a.step)).toEqual(['pre-due-nudge', 'day-1-sms', 'week-1-email', 'agent-task']);
     expect(out.final.balanceMinor).toBe(100000);
   });
@@ -51,7 +64,10 @@ describe('cobranza preview', () => {
   });
 
   it('names the offending field and exits 2 on invalid input', () => {
-    const bad = { ...scenario, account: { ...scenario.account, debtor: { ...scenario.account.debtor, phone: '5512345678' } } };
+    const bad = {
+      ...scenario,
+      account: { ...scenario.account, debtor: { ...scenario.account.debtor, phone: '5512345678' } },
+    };
     const run = cobranza(['preview', '-'], { input: JSON.stringify(bad) });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('account.debtor.phone');
@@ -81,7 +97,9 @@ describe('cobranza dev start-up checks', () => {
   it('says in one sentence that no Temporal server answers at TEMPORAL_ADDRESS, and exits non-zero', () => {
     const run = cobranza(['dev'], { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^cobranza dev: no Temporal server answers at TEMPORAL_ADDRESS=127\.0\.0\.1:1 .*unset TEMPORAL_ADDRESS/m);
+    expect(run.stderr).toMatch(
+      /^cobranza dev: no Temporal server answers at TEMPORAL_ADDRESS=127\.0\.0\.1:1 .*unset TEMPORAL_ADDRESS/m
+    );
   });
 
   it('names the missing provider setting when Twilio credentials are incomplete', () => {

@@ -89,7 +89,10 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
     );
     // The SMS opt-out also retires WhatsApp on the same number; once email fails too, no message step has a
     // usable channel, so each is skipped with a reason and only the agent task remains.
-    expect(r.actions.map((a) => `${a.step}:${a.channel ?? 'task'}`)).toEqual(['pre-due-nudge:email', 'agent-task:task']);
+    expect(r.actions.map((a) => `${a.step}:${a.channel ?? 'task'}`)).toEqual([
+      'pre-due-nudge:email',
+      'agent-task:task',
+    ]);
     expect(r.skipped.map((x) => `${x.step}:${x.reason}`)).toContain('day-1-sms:no_usable_channel');
     const reasons = r.skipped.map((x) => `${x.step}:${x.reason}`);
     expect(reasons).toContain('pre-due-nudge:channel_opted_out');
