@@ -58,8 +58,7 @@ export type AccountStatus =
   | 'settled'
   | 'cancelled'
   | 'ceased'
-  | 'dispute_upheld'
-  | 'ladder_exhausted';
+  | 'dispute_upheld';
 
 /** A decision the engine took: every action and every non-action carries a machine-readable reason. */
 export interface DecisionRecord {
