@@ -99,6 +99,7 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
       stepKey: input.stepKey,
       channel: input.channel,
       template: input.template,
+      locale: input.locale,
       attempt: info.attempt,
     };
 
@@ -185,6 +186,8 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
           reason: failure.reason,
           permanent: failure.permanent,
           notSent: failure.notSent,
+          // Already redacted, and the same text the failure carries into history: says e.g. which template lacks a SID.
+          error: failure.message,
         },
         'message send failed'
       );
@@ -238,6 +241,9 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
     return transport.send({
       to: input.to,
       body: rendered.body,
+      ...(rendered.contentVariables !== undefined
+        ? { content: { template: input.template, locale: input.locale, variables: rendered.contentVariables } }
+        : {}),
       correlation,
       ...(statusCallbackUrl !== undefined ? { statusCallback: withCorrelation(statusCallbackUrl, correlation) } : {}),
     });

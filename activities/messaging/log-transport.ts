@@ -8,6 +8,7 @@ import type {
   SmsTransport,
   TransportSendResult,
 } from './transport';
+import { resolveContentSid, type WhatsappContentSids, type WhatsappTemplateContent } from './whatsapp-content';
 
 /**
  * Stands in for a provider when no credentials are configured (local dev, demos): writes one structured line with
@@ -16,11 +17,24 @@ import type {
  */
 const NOT_SENT = 'NOT SENT: no provider credentials';
 
-export function createLogSmsTransport(logger: MessagingLogger, channel: 'sms' | 'whatsapp'): SmsTransport {
+/**
+ * With `whatsappContentSids` (TWILIO_WHATSAPP_CONTENT_SIDS set), a WhatsApp line also shows the approved template
+ * Twilio would have been asked for and its variables, or which entries were looked for in vain; the text is logged
+ * either way, so local development works without any template.
+ */
+export function createLogSmsTransport(
+  logger: MessagingLogger,
+  channel: 'sms' | 'whatsapp',
+  whatsappContentSids?: WhatsappContentSids
+): SmsTransport {
   return {
     name: 'log',
     send(message: SmsMessage): Promise<TransportSendResult> {
       const providerMessageId = `log-${randomUUID()}`;
+      const template =
+        channel === 'whatsapp' && whatsappContentSids?.size && message.content
+          ? wouldUse(whatsappContentSids, message.content)
+          : {};
       logger.info(
         {
           transport: 'log',
@@ -30,12 +44,20 @@ export function createLogSmsTransport(logger: MessagingLogger, channel: 'sms' | 
           workflowId: message.correlation.workflowId,
           stepKey: message.correlation.stepKey,
           body: message.body,
+          ...template,
         },
         `${NOT_SENT}: ${channel} message`
       );
       return Promise.resolve({ providerMessageId, transport: 'log', status: 'queued' });
     },
   };
+}
+
+function wouldUse(sids: WhatsappContentSids, content: WhatsappTemplateContent): Record<string, unknown> {
+  const lookup = resolveContentSid(sids, content.template, content.locale);
+  return lookup.contentSid !== undefined
+    ? { contentSid: lookup.contentSid, contentSidKey: lookup.key, contentVariables: content.variables }
+    : { contentSid: null, contentSidTried: lookup.tried, contentVariables: content.variables };
 }
 
 export function createLogEmailTransport(logger: MessagingLogger): EmailTransport {

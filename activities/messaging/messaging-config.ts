@@ -7,6 +7,12 @@ import type { EmailTransport, MessagingLogger, SmsTransport } from './transport'
 import { createTwilioClient, createTwilioTransport, type TwilioSender } from './twilio-transport';
 import { createUnconfiguredSmsTransport } from './unconfigured-transport';
 import { UNSUBSCRIBE_SECRET_MIN_LENGTH } from './unsubscribe-token';
+import {
+  WHATSAPP_CONTENT_SIDS_VARIABLE,
+  parseWhatsappContentSids,
+  uncoveredWhatsappTemplates,
+  type WhatsappContentSids,
+} from './whatsapp-content';
 
 import { TWILIO_STATUS_CALLBACK_PATH, UNSUBSCRIBE_PATH, joinUrl } from './webhook-paths';
 
@@ -34,6 +40,15 @@ export const MessagingEnvSchema = z.object({
   ),
   TWILIO_WHATSAPP_FROM: optional(
     z.string().regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'expected an E.164 WhatsApp sender such as +14155238886')
+  ),
+  /** JSON `{"<template>:<locale>":"HX…"}`: the approved WhatsApp template of each message (whatsapp-content.ts). */
+  TWILIO_WHATSAPP_CONTENT_SIDS: optional(
+    z.string().transform((raw, ctx): WhatsappContentSids => {
+      const parsed = parseWhatsappContentSids(raw);
+      if (parsed.ok) return parsed.sids;
+      for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
   ),
   SENDGRID_API_KEY: optional(z.string().startsWith('SG.', 'expected a SendGrid API key (starts with "SG.")')),
   SENDGRID_FROM_EMAIL: optional(z.email('expected the verified sender address')),
@@ -68,6 +83,8 @@ export interface MessagingConfig {
   /** HMAC key of the unsubscribe links; the API must share it. Absent only without SendGrid (log transport). */
   unsubscribeSecret?: string;
   creditor?: Creditor;
+  /** Approved WhatsApp templates by `template:locale`; empty when TWILIO_WHATSAPP_CONTENT_SIDS is unset. */
+  whatsappContentSids: WhatsappContentSids;
 }
 
 /**
@@ -120,7 +137,10 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
   requireAll('Creditor', ['CREDITOR_ADDRESS', 'CREDITOR_TAX_ID'], ['CREDITOR_NAME']);
   if (problems.length > 0) throw new MessagingConfigError(problems);
 
-  const config: MessagingConfig = { publicBaseUrl: (e.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, '') };
+  const config: MessagingConfig = {
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    whatsappContentSids: e.TWILIO_WHATSAPP_CONTENT_SIDS ?? new Map<string, string>(),
+  };
   if (e.UNSUBSCRIBE_SECRET !== undefined) config.unsubscribeSecret = e.UNSUBSCRIBE_SECRET;
   if (twilioOk && e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined) {
     const sender: TwilioSender =
@@ -177,15 +197,29 @@ export function createTransportsFromEnv(
 ): MessagingTransports {
   const config = parseMessagingConfig(env);
   let sms: SmsTransport = createLogSmsTransport(logger, 'sms');
-  let whatsapp: SmsTransport = createLogSmsTransport(logger, 'whatsapp');
+  const whatsappContentSids = config.whatsappContentSids;
+  let whatsapp: SmsTransport = createLogSmsTransport(logger, 'whatsapp', whatsappContentSids);
   let email: EmailTransport = createLogEmailTransport(logger);
   if (config.twilio) {
     const client = createTwilioClient(config.twilio);
     sms = createTwilioTransport({ client, channel: 'sms', sender: config.twilio.sender });
     whatsapp =
       config.twilio.whatsappFrom !== undefined
-        ? createTwilioTransport({ client, channel: 'whatsapp', sender: { from: config.twilio.whatsappFrom } })
+        ? createTwilioTransport({
+            client,
+            channel: 'whatsapp',
+            sender: { from: config.twilio.whatsappFrom },
+            whatsappContentSids,
+          })
         : createUnconfiguredSmsTransport('whatsapp', 'TWILIO_WHATSAPP_FROM');
+    const uncovered = config.twilio.whatsappFrom !== undefined ? uncoveredWhatsappTemplates(whatsappContentSids) : [];
+    if (uncovered.length > 0) {
+      logger.warn(
+        { transport: { whatsapp: whatsapp.name }, uncovered },
+        `messaging: no approved WhatsApp template (${WHATSAPP_CONTENT_SIDS_VARIABLE}) for ${uncovered.join(', ')}; ` +
+          "those WhatsApp messages fail as misconfigured and the ladder uses the step's next channel"
+      );
+    }
   }
   if (config.sendgrid) {
     email = createSendGridTransport({

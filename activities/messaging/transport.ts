@@ -1,4 +1,5 @@
 import type { Channel } from '../../workflows/account';
+import type { WhatsappTemplateContent } from './whatsapp-content';
 
 /**
  * The seams between the send activity and the providers. Transports are thin: they build the provider request,
@@ -23,6 +24,11 @@ export interface SmsMessage {
   /** E.164, without any channel prefix: the WhatsApp transport adds `whatsapp:` itself. */
   to: string;
   body: string;
+  /**
+   * WhatsApp: the template and numbered variables; the transport sends the approved template (ContentSid) mapped to
+   * it, never `body`. The log transport shows both.
+   */
+  content?: WhatsappTemplateContent;
   correlation: MessageCorrelation;
   /** Delivery-status webhook, correlation already in its query string. */
   statusCallback?: string;

@@ -3,13 +3,15 @@ import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
 import { ChannelSendError, neverConnected } from './channel-send-error';
 import { retryAfterMs } from './retry-after';
 import type { SmsMessage, SmsTransport, TransportSendResult } from './transport';
+import { whatsappTemplateRequest, type WhatsappContentSids } from './whatsapp-content';
 import type { ChannelFailureDetails } from '../activity-inputs';
 
 /**
  * Twilio Programmable Messaging (SMS and WhatsApp) over the official SDK:
  * `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` with the form fields To, From | MessagingServiceSid, Body,
- * StatusCallback. The Messages API has no idempotency key; the activity's send-intent ledger is what keeps a retried
- * activity from texting the debtor twice.
+ * StatusCallback. WhatsApp sends ContentSid and ContentVariables (an approved template) instead of Body: WhatsApp
+ * refuses business-initiated free text (63016). The Messages API has no idempotency key; the activity's send-intent
+ * ledger is what keeps a retried activity from texting the debtor twice.
  */
 
 export interface TwilioCredentials {
@@ -56,16 +58,23 @@ export function createTwilioTransport(args: {
   client: twilio.Twilio;
   channel: 'sms' | 'whatsapp';
   sender: TwilioSender;
+  /** WhatsApp: the approved template of each message template and locale (TWILIO_WHATSAPP_CONTENT_SIDS). */
+  whatsappContentSids?: WhatsappContentSids;
 }): SmsTransport {
   const { client, channel, sender } = args;
+  const contentSids = args.whatsappContentSids ?? new Map<string, string>();
   const address = (e164: string) => (channel === 'whatsapp' ? withWhatsappPrefix(e164) : e164);
   return {
     name: 'twilio',
     async send(message: SmsMessage): Promise<TransportSendResult> {
+      // Before any request: a WhatsApp message without an approved template fails here, permanently, unsent.
+      const template = channel === 'whatsapp' ? whatsappTemplateRequest(contentSids, message.content) : undefined;
       try {
         const created = await client.messages.create({
           to: address(message.to),
-          body: message.body,
+          ...(template !== undefined
+            ? { contentSid: template.contentSid, contentVariables: template.contentVariables }
+            : { body: message.body }),
           ...(sender.messagingServiceSid !== undefined ? { messagingServiceSid: sender.messagingServiceSid } : {}),
           ...(sender.from !== undefined ? { from: address(sender.from) } : {}),
           ...(message.statusCallback !== undefined ? { statusCallback: message.statusCallback } : {}),
@@ -96,6 +105,15 @@ const PERMANENT_REASONS: Record<number, ChannelFailureDetails['reason']> = {
   21606: 'misconfigured', // 'From' is not a valid message-capable Twilio number
   21601: 'misconfigured', // 'From' is not SMS-capable
   20003: 'misconfigured', // authentication failed: wrong SID or token
+  // WhatsApp (Twilio's error docs and its WhatsApp error-code mapping; the OpenAPI document lists no error codes):
+  63016: 'misconfigured', // free-form message outside the 24-hour window: an approved template (ContentSid) is needed
+  63027: 'misconfigured', // the template does not exist for this language and locale
+  63028: 'misconfigured', // the number of parameters does not match the approved template
+  21656: 'misconfigured', // ContentVariables invalid (not JSON, or a variable null or empty)
+  63007: 'misconfigured', // no WhatsApp channel for the 'From' address
+  63003: 'unreachable', // the channel could not find the 'To' address (no WhatsApp account on that number)
+  63024: 'unreachable', // invalid message recipient (WhatsApp 1002/1026: not a WhatsApp user, or cannot receive)
+  63032: 'unreachable', // WhatsApp will not deliver to this user (WhatsApp 472: the user's number is in an experiment)
 };
 
 export function classifyTwilioError(err: unknown): ChannelSendError {

@@ -30,11 +30,11 @@ describe('log transport (no provider credentials)', () => {
   afterAll(() => ledger.close());
   beforeEach(() => ledger.reset());
 
-  function setup() {
+  function setup(whatsappContentSids?: ReadonlyMap<string, string>) {
     const { logger, lines } = pinoLines();
     const activities = createMessagingActivities({
       sms: createLogSmsTransport(logger, 'sms'),
-      whatsapp: createLogSmsTransport(logger, 'whatsapp'),
+      whatsapp: createLogSmsTransport(logger, 'whatsapp', whatsappContentSids),
       email: createLogEmailTransport(logger),
       attempts: ledger.store,
       unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
@@ -96,5 +96,50 @@ describe('log transport (no provider credentials)', () => {
     expect(lines.filter((l) => String(l.msg).includes('NOT SENT'))).toHaveLength(1);
     expect(second).toEqual({ ...first, deduplicated: true });
     expect(await ledger.find('dunning-acc-mx-1001', 'day-1-sms', 'sms')).toMatchObject({ transport: 'log' });
+  });
+
+  it('shows the approved WhatsApp template and its variables it would have sent, beside the text', async () => {
+    const { activities, lines } = setup(new Map([['day_1_reminder:es', 'HX0f1e2d3c4b5a69788796a5b4c3d2e1f0']]));
+
+    await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, { ...anaSms, channel: 'whatsapp' });
+
+    const [line] = lines.filter((l) => String(l.msg).includes('NOT SENT'));
+    expect(line).toMatchObject({
+      channel: 'whatsapp',
+      to: '+52155****5678',
+      contentSid: 'HX0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      contentSidKey: 'day_1_reminder:es',
+      contentVariables: {
+        1: 'Ana López',
+        2: '$1,500.00',
+        3: '15/03/2026',
+        4: 'https://pay.example.com/acc-mx-1001',
+        5: 'Financiera Aurora',
+      },
+      body: expect.stringContaining('Responde BAJA') as unknown,
+    });
+  });
+
+  it('still logs a WhatsApp message with no template mapped, naming the entries it looked for', async () => {
+    const { activities, lines } = setup(new Map([['week_1_notice:es', 'HX0f1e2d3c4b5a69788796a5b4c3d2e1f0']]));
+
+    const result = await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, {
+      ...anaSms,
+      channel: 'whatsapp',
+    });
+
+    const [line] = lines.filter((l) => String(l.msg).includes('NOT SENT'));
+    expect(line).toMatchObject({ contentSid: null, contentSidTried: ['day_1_reminder:es-MX', 'day_1_reminder:es'] });
+    expect(result.transport).toBe('log');
+  });
+
+  it('logs WhatsApp as plain text, as before, when no templates are configured', async () => {
+    const { activities, lines } = setup();
+
+    await activityEnv('dunning-acc-mx-1001').run(activities.sendMessage, { ...anaSms, channel: 'whatsapp' });
+
+    const [line] = lines.filter((l) => String(l.msg).includes('NOT SENT'));
+    expect(line).toMatchObject({ channel: 'whatsapp', body: expect.stringContaining('Ana López') as unknown });
+    expect(line).not.toHaveProperty('contentSid');
   });
 });

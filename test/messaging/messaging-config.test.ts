@@ -157,3 +157,97 @@ describe('messaging configuration from the environment', () => {
     ).rejects.toMatchObject({ reason: 'misconfigured', code: 'sender_not_configured' });
   });
 });
+
+describe('TWILIO_WHATSAPP_CONTENT_SIDS: the approved WhatsApp template of each message template and locale', () => {
+  const DAY_1_ES_MX = 'HX1a2b3c4d5e6f708192a3b4c5d6e7f809';
+  const DAY_1_ES = 'HX0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+  const withSids = (value: unknown) => ({
+    ...complete,
+    TWILIO_WHATSAPP_CONTENT_SIDS: typeof value === 'string' ? value : JSON.stringify(value),
+  });
+
+  it('reads "<template>:<locale>" entries, normalising the locale’s case', () => {
+    const config = parseMessagingConfig(
+      withSids({ 'day_1_reminder:es-mx': DAY_1_ES_MX, 'day_1_reminder:ES': DAY_1_ES })
+    );
+
+    expect([...config.whatsappContentSids]).toEqual([
+      ['day_1_reminder:es-MX', DAY_1_ES_MX],
+      ['day_1_reminder:es', DAY_1_ES],
+    ]);
+  });
+
+  it('is optional, and an empty value means no templates', () => {
+    expect(parseMessagingConfig(complete).whatsappContentSids.size).toBe(0);
+    expect(parseMessagingConfig(withSids('  ')).whatsappContentSids.size).toBe(0);
+  });
+
+  it('names every bad entry: unknown template, malformed locale, malformed SID, missing locale', () => {
+    expect(
+      problemsOf(
+        withSids({
+          'day1_reminder:es-MX': DAY_1_ES_MX,
+          'week_1_notice:español': DAY_1_ES,
+          'promise_reminder:pt-BR': 'HX123',
+          installment_reminder: DAY_1_ES,
+          'pre_due_nudge:es': 'MG0123456789abcdef0123456789abcdef',
+        })
+      )
+    ).toEqual([
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "day1_reminder:es-MX": unknown template "day1_reminder" (expected one of pre_due_nudge, day_1_reminder, week_1_notice, promise_reminder, installment_reminder)',
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "week_1_notice:español": "español" is not a locale such as es-MX or a language such as es',
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "promise_reminder:pt-BR": expected a Content SID: HX + 32 hex digits',
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "installment_reminder": expected "<template>:<locale>", e.g. "day_1_reminder:es-MX" or "day_1_reminder:es"',
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "pre_due_nudge:es": expected a Content SID: HX + 32 hex digits',
+    ]);
+  });
+
+  it('refuses two entries for the same template and locale', () => {
+    expect(problemsOf(withSids({ 'day_1_reminder:es-MX': DAY_1_ES_MX, 'day_1_reminder:es-mx': DAY_1_ES }))).toEqual([
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "day_1_reminder:es-mx": names the same template and locale as entry "day_1_reminder:es-MX"',
+    ]);
+  });
+
+  it('refuses a value that is not a JSON object', () => {
+    expect(problemsOf(withSids('day_1_reminder:es-MX=HX1a2b'))).toEqual([
+      expect.stringMatching(/^TWILIO_WHATSAPP_CONTENT_SIDS: not valid JSON \(/),
+    ]);
+    expect(problemsOf(withSids([DAY_1_ES_MX]))).toEqual([
+      'TWILIO_WHATSAPP_CONTENT_SIDS: expected a JSON object such as {"day_1_reminder:es-MX":"HX…"}',
+    ]);
+  });
+
+  it('warns at start about each template and supported locale WhatsApp has no approved template for', () => {
+    const logger = recordingLogger();
+
+    createTransportsFromEnv(withSids({ 'day_1_reminder:es': DAY_1_ES }), logger);
+
+    const warning = logger.lines.find((l) => /no approved WhatsApp template/.test(l.msg));
+    expect(warning?.obj.uncovered).toContain('day_1_reminder:pt-BR');
+    expect(warning?.obj.uncovered).toContain('pre_due_nudge:es-MX');
+    expect(warning?.obj.uncovered).not.toContain('day_1_reminder:es-CO');
+    expect(warning?.msg).toMatch(/fail as misconfigured and the ladder uses the step's next channel/);
+  });
+
+  it('does not warn when language entries cover every template and supported locale', () => {
+    const logger = recordingLogger();
+    const sids: Record<string, string> = {};
+    const templates = ['pre_due_nudge', 'day_1_reminder', 'week_1_notice', 'promise_reminder', 'installment_reminder'];
+    templates.forEach((t, i) =>
+      ['es', 'pt', 'en'].forEach((l, j) => (sids[`${t}:${l}`] = `HX${String(i * 3 + j).padStart(32, '0')}`))
+    );
+
+    createTransportsFromEnv(withSids(sids), logger);
+
+    expect(logger.lines.some((l) => /no approved WhatsApp template/.test(l.msg))).toBe(false);
+  });
+
+  it('is accepted without Twilio credentials (the log transport shows the template it would use)', () => {
+    const t = createTransportsFromEnv(
+      { TWILIO_WHATSAPP_CONTENT_SIDS: JSON.stringify({ 'day_1_reminder:es': DAY_1_ES }) },
+      recordingLogger()
+    );
+
+    expect(t.whatsapp.name).toBe('log');
+  });
+});

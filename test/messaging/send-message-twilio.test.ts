@@ -85,7 +85,12 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
     const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
     return createMessagingActivities({
       sms: createTwilioTransport({ client, channel: 'sms', sender }),
-      whatsapp: createTwilioTransport({ client, channel: 'whatsapp', sender: { from: '+14155238886' } }),
+      whatsapp: createTwilioTransport({
+        client,
+        channel: 'whatsapp',
+        sender: { from: '+14155238886' },
+        whatsappContentSids: new Map([['day_1_reminder:es-MX', 'HX1a2b3c4d5e6f708192a3b4c5d6e7f809']]),
+      }),
       email: createLogEmailTransport(logger),
       attempts: ledger.store,
       statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
@@ -153,7 +158,7 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
     expect(captured[0]?.fields).not.toHaveProperty('MessagingServiceSid');
   });
 
-  it('addresses WhatsApp messages with whatsapp: on both To and From', async () => {
+  it('addresses WhatsApp messages with whatsapp: on both To and From, as an approved template', async () => {
     const { captured } = interceptCreate((f) => [201, created(f)]);
 
     const result = await activityEnv('dunning-acc-mx-1001').run(activities().sendMessage, {
@@ -164,8 +169,10 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
     expect(captured[0]?.fields).toMatchObject({
       To: 'whatsapp:+5215512345678',
       From: 'whatsapp:+14155238886',
+      ContentSid: 'HX1a2b3c4d5e6f708192a3b4c5d6e7f809',
       StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/status?wf=dunning-acc-mx-1001&step=day-1-sms&channel=whatsapp`,
     });
+    expect(captured[0]?.fields).not.toHaveProperty('Body');
     expect(result.sms).toBeUndefined();
   });
 

@@ -5,6 +5,7 @@ import { formatAmount, formatLongDate, formatShortDate, formattingLocale, toPlai
 import { escapeHtml } from './html-escape';
 import { isMessageTemplateKey, type LocaleCatalog } from './message-catalog';
 import { resolveCatalog } from './resolve-locale';
+import { whatsappContentVariables, type WhatsappContentVariables } from './whatsapp-content-variables';
 
 export interface RenderInput {
   template: string;
@@ -26,6 +27,8 @@ export interface RenderedText {
   kind: 'text';
   locale: string;
   body: string;
+  /** WhatsApp only: the numbered variables of the approved template (see whatsapp-content-variables.ts). */
+  contentVariables?: WhatsappContentVariables;
 }
 export interface RenderedEmail {
   kind: 'email';
@@ -72,7 +75,14 @@ export function renderMessage(input: RenderInput): RenderedText | RenderedEmail 
       lawLine ? creditorLine : undefined,
       catalog.optOutSms,
     ];
-    return { kind: 'text', locale: catalog.locale, body: toPlainSpaces(parts.filter(isText).join(' ')) };
+    const body = toPlainSpaces(parts.filter(isText).join(' '));
+    if (input.channel !== 'whatsapp') return { kind: 'text', locale: catalog.locale, body };
+    const contentVariables = whatsappContentVariables({
+      ...values,
+      paymentLink: input.paymentLink,
+      creditorLine: creditorLine !== undefined ? toPlainSpaces(creditorLine) : undefined,
+    });
+    return { kind: 'text', locale: catalog.locale, body, contentVariables };
   }
 
   if (input.unsubscribeUrl === undefined) {
