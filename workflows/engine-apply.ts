@@ -299,7 +299,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
     case 'actionFailed': {
       if (event.permanent && event.channel) {
         const status = event.reason === 'opted_out' ? 'opted_out' : 'failed';
-        s.channels = retire(s, event.channel, status);
+        s.channels = retire(s, event.channel, status, event.reason);
         s.contacts = [
           ...s.contacts,
           { at: event.at, stepKey: event.stepKey, channel: event.channel, status: 'failed' },
@@ -332,12 +332,20 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
 }
 
 /**
- * The channel retired, and with it every channel that reaches the same address: SMS and WhatsApp share the phone
- * number unless the debtor gave a separate WhatsApp number. A "STOP" revokes texts to that number (47 CFR
- * 64.1200(a)(10)), and a number that is invalid for SMS is no better for WhatsApp.
+ * The channel retired, and with it every channel that reaches the same address when the reason is about the
+ * address rather than the channel: SMS and WhatsApp share the phone number unless the debtor gave a separate
+ * WhatsApp number. A "STOP" revokes texts to that number (47 CFR 64.1200(a)(10)), and a number that does not exist
+ * is no better for WhatsApp. A channel-specific failure (not on WhatsApp, no approved template, a landline for SMS,
+ * a misconfigured sender) retires that channel only.
  */
-function retire(s: EngineState, channel: Channel, status: 'opted_out' | 'failed'): EngineState['channels'] {
+function retire(
+  s: EngineState,
+  channel: Channel,
+  status: 'opted_out' | 'failed',
+  reason?: string
+): EngineState['channels'] {
   const channels = { ...s.channels, [channel]: status };
+  if (status === 'failed' && reason !== 'invalid_address') return channels;
   const address = addressFor(s.account.debtor, channel);
   for (const other of ['sms', 'whatsapp'] as const) {
     if (other !== channel && address !== undefined && addressFor(s.account.debtor, other) === address) {

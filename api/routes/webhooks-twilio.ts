@@ -10,8 +10,23 @@ import { addRoute, requireContentType, type RouteContext } from '../route';
 import { TwilioInboundForm, TwilioStatusForm, TwilioStatusQuery } from '../schemas';
 import { signalWorkflow } from '../signals';
 
-/** Delivery failures that retire the channel: unreachable/unknown/landline/invalid number, unsubscribed. */
-export const PERMANENT_TWILIO_ERRORS = new Set(['30003', '30005', '30006', '21211', '21610', '21614', '30004']);
+/**
+ * Delivery failures that retire the channel: unreachable/unknown/landline/invalid number, unsubscribed, and the
+ * WhatsApp ones Twilio often reports only in the status callback (no approved template, not a WhatsApp user).
+ */
+export const PERMANENT_TWILIO_ERRORS = new Set([
+  '30003',
+  '30005',
+  '30006',
+  '21211',
+  '21610',
+  '21614',
+  '30004',
+  '63016',
+  '63003',
+  '63024',
+  '63032',
+]);
 
 const FORM = 'application/x-www-form-urlencoded';
 

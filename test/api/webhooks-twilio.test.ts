@@ -71,6 +71,9 @@ describe('Twilio status callback', () => {
     ['30006', true],
     ['21211', true],
     ['21610', true],
+    // WhatsApp: outside the 24-hour window without an approved template; not a WhatsApp user.
+    ['63016', true],
+    ['63024', true],
     ['30007', false],
   ])('undelivered with ErrorCode %s → failed, permanent %s', async (code, permanent) => {
     const built = makeApp(db.db);

@@ -197,7 +197,7 @@ describe('cancel, cease and opt-out', () => {
 describe('channel failures', () => {
   it('a permanently failed SMS falls back to the step’s next channel and SMS is not used again', () => {
     const r = run([], {
-      outcome: (d) => (d.action.channel === 'sms' ? { permanent: true, reason: 'invalid_number' } : 'ok'),
+      outcome: (d) => (d.action.channel === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
     });
     expect(r.executed.map((e) => `${e.decision.action.stepKey}:${e.decision.action.channel ?? 'task'}`)).toEqual([
       'pre-due-nudge:email',
@@ -206,6 +206,36 @@ describe('channel failures', () => {
       'agent-task:task',
     ]);
     expect(r.state.channels.sms).toBe('failed');
+  });
+
+  it('a number that does not exist retires WhatsApp on the same number too', () => {
+    const r = run([], {
+      outcome: (d) => (d.action.channel === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
+    });
+    expect(r.state.channels).toMatchObject({ sms: 'failed', whatsapp: 'failed', email: 'available' });
+  });
+
+  it('a WhatsApp-only failure (no approved template, not on WhatsApp) leaves SMS on the same number available', () => {
+    const whatsappFirst = LadderSchema.parse({
+      ...defaultLadder,
+      steps: defaultLadder.steps.map((step) =>
+        step.kind === 'message' ? { ...step, channels: ['whatsapp', 'sms', 'email'] } : step
+      ),
+    });
+    for (const reason of ['misconfigured', 'unreachable']) {
+      const r = drive(stateFor(ana(), START, whatsappFirst), {
+        from: ms(START),
+        until: UNTIL,
+        outcome: (d) => (d.action.channel === 'whatsapp' ? { permanent: true, reason } : 'ok'),
+      });
+      expect(r.state.channels).toMatchObject({ whatsapp: 'failed', sms: 'available' });
+      // The nudge failed on WhatsApp and went out by SMS, to the same number.
+      const nudges = r.executed.filter((e) => e.decision.action.stepKey === 'pre-due-nudge');
+      expect(nudges.map((e) => [e.decision.action.channel, e.decision.action.to])).toEqual([['sms', '+5215512345678']]);
+      expect(r.records).toContainEqual(
+        expect.objectContaining({ step: 'pre-due-nudge', reason: 'channel_failed', detail: 'whatsapp' })
+      );
+    }
   });
 
   it('a permanent bounce reported after the send re-sends the step on its next channel', () => {
