@@ -1,26 +1,26 @@
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SendMessageInput, SendMessageResult } from '../../activities/activity-inputs';
-import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
-import { createTwilioClient, createTwilioTransport } from '../../activities/messaging/twilio-transport';
-import { openTestLedger, type TestLedger } from './contact-attempts';
+import { createTwilioTransport } from '../../activities/messaging/twilio-transport';
 import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  MESSAGING_SERVICE_SID,
-  PUBLIC_BASE_URL,
-  SENDGRID_API_KEY,
-  TWILIO_MESSAGES_PATH,
   anaEmail,
   joaoSms,
+  MESSAGING_SERVICE_SID,
   recordingLogger,
+  SENDGRID_API_KEY,
+  TWILIO_MESSAGES_PATH,
 } from './fixtures';
+import {
+  providerActivities,
+  testTwilioClient,
+  useProviderTestBed,
+  SENDGRID_API,
+  TWILIO_API,
+} from './provider-test-bed';
 
-const TWILIO = 'https://api.twilio.com';
-const SENDGRID = 'http://sendgrid.test';
 const WORKFLOW_ID = 'dunning-acc-br-2002';
 /** The workflow's messaging start-to-close timeout. */
 const START_TO_CLOSE_MS = 30_000;
@@ -44,48 +44,29 @@ function attemptOf(attempt: number) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the send lease keeps overlapping and orphaned attempts from sending a step twice', () => {
-  let ledger: TestLedger;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-  });
+  const bed = useProviderTestBed();
 
   function activities() {
-    const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN }, { keepAlive: false });
+    // No keep-alive: a test holds Twilio's reply back and must not wait on a pooled socket.
     const sms = createTwilioTransport({
-      client,
+      client: testTwilioClient({ keepAlive: false }),
       channel: 'sms',
       sender: { messagingServiceSid: MESSAGING_SERVICE_SID },
     });
-    return createMessagingActivities({
+    return providerActivities(bed.ledger, {
       sms,
       whatsapp: sms,
       email: createSendGridTransport({
-        mail: createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID }),
+        mail: createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID_API }),
         from: { email: 'cobranca@aurora.example' },
       }),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
-      unsubscribeSecret: 'test-unsubscribe-secret-0123456789abcdef',
       logger: recordingLogger(),
     });
   }
 
   it('sends one SMS when attempt 2 starts while attempt 1 is still waiting on Twilio', async () => {
     let calls = 0;
-    nock(TWILIO)
+    nock(TWILIO_API)
       .post(TWILIO_MESSAGES_PATH)
       .delay(400)
       .reply(() => {
@@ -115,9 +96,9 @@ describe('the send lease keeps overlapping and orphaned attempts from sending a 
   });
 
   it('does not send when an earlier attempt’s lease ran out with no provider id, and marks the outcome unknown', async () => {
-    const twilio = nock(TWILIO).post(TWILIO_MESSAGES_PATH).reply(201, { sid: 'SMnever', status: 'queued' });
+    const twilio = nock(TWILIO_API).post(TWILIO_MESSAGES_PATH).reply(201, { sid: 'SMnever', status: 'queued' });
     // Attempt 1 claimed and then its worker died (after Twilio may have accepted): nothing recorded the outcome.
-    await ledger.store.claim(
+    await bed.ledger.store.claim(
       {
         workflowId: WORKFLOW_ID,
         accountId: joaoSms.accountId,
@@ -136,14 +117,14 @@ describe('the send lease keeps overlapping and orphaned attempts from sending a 
       details: [{ channel: 'sms', code: 'send_outcome_unknown' }],
     });
     expect(twilio.isDone()).toBe(false);
-    const attempt = await ledger.find(WORKFLOW_ID, joaoSms.stepKey, 'sms');
+    const attempt = await bed.ledger.find(WORKFLOW_ID, joaoSms.stepKey, 'sms');
     expect(attempt).toMatchObject({ status: 'unknown', error_code: 'send_outcome_unknown', provider_message_id: null });
   });
 
   it('emails exactly once when SendGrid answers 500 and the retry succeeds', async () => {
     const email = { ...anaEmail, accountId: 'acc-br-2002', to: 'joao.silva@example.com.br', debtorName: 'João Silva' };
     let calls = 0;
-    nock(SENDGRID)
+    nock(SENDGRID_API)
       .post('/v3/mail/send')
       .times(2)
       .reply(() => {
@@ -163,14 +144,14 @@ describe('the send lease keeps overlapping and orphaned attempts from sending a 
     expect(calls).toBe(2);
     expect(retried).toMatchObject({ providerMessageId: 'sg-joao-1', deduplicated: false });
     expect(again).toMatchObject({ providerMessageId: 'sg-joao-1', deduplicated: true });
-    const attempt = await ledger.find(WORKFLOW_ID, email.stepKey, 'email');
+    const attempt = await bed.ledger.find(WORKFLOW_ID, email.stepKey, 'email');
     expect(attempt).toMatchObject({ status: 'queued', provider_message_id: 'sg-joao-1', send_attempts: 2 });
     expect(attempt?.timeline.map((e) => e.status)).toEqual(['failed', 'queued']);
   });
 
   it('stops after the SendGrid connection resets mid-request without resending: the mail may have been accepted', async () => {
     const email = { ...anaEmail, accountId: 'acc-br-2002', to: 'joao.silva@example.com.br', debtorName: 'João Silva' };
-    const sendgrid = nock(SENDGRID)
+    const sendgrid = nock(SENDGRID_API)
       .post('/v3/mail/send')
       .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
       .post('/v3/mail/send')
@@ -184,7 +165,7 @@ describe('the send lease keeps overlapping and orphaned attempts from sending a 
     // Were the workflow to schedule it again, the ledger still refuses to send.
     await expect(attemptOf(2)(activities().sendMessage, email)).rejects.toMatchObject({ type: 'SendOutcomeUnknown' });
     expect(sendgrid.pendingMocks()).toHaveLength(1);
-    expect(await ledger.find(WORKFLOW_ID, email.stepKey, 'email')).toMatchObject({
+    expect(await bed.ledger.find(WORKFLOW_ID, email.stepKey, 'email')).toMatchObject({
       status: 'unknown',
       error_code: 'network',
     });

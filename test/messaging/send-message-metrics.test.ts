@@ -1,35 +1,24 @@
 import type { MetricMeter } from '@temporalio/common';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { MESSAGE_METRIC_NAMES } from '../../activities/messaging/message-metrics';
-import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
-import { createTwilioClient, createTwilioTransport } from '../../activities/messaging/twilio-transport';
-import { openTestLedger, type TestLedger } from './contact-attempts';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  MESSAGING_SERVICE_SID,
-  PUBLIC_BASE_URL,
-  SENDGRID_API_KEY,
-  TWILIO_MESSAGES_PATH,
-  activityEnv,
-  anaEmail,
-  anaSms,
-  joaoSms,
-  recordingLogger,
-} from './fixtures';
+import { TWILIO_MESSAGES_PATH, activityEnv, anaEmail, anaSms, joaoSms, recordingLogger } from './fixtures';
 import { RecordingMetricMeter } from './recording-metric-meter';
+import {
+  providerActivities,
+  useProviderTestBed,
+  SENDGRID_API,
+  TWILIO_API,
+  UNSUBSCRIBE_SECRET,
+} from './provider-test-bed';
 
-const TWILIO = 'https://api.twilio.com';
-const SENDGRID = 'http://sendgrid.test';
 const WORKFLOW_ID = 'dunning-acc-mx-1001';
 const { sent, failed, deduplicated } = MESSAGE_METRIC_NAMES;
 
 function twilioReplies(...replies: [number, Record<string, unknown>][]) {
   let calls = 0;
-  nock(TWILIO)
+  nock(TWILIO_API)
     .post(TWILIO_MESSAGES_PATH)
     .times(replies.length)
     .reply(() => replies[calls++] ?? [500, { code: 20500, message: 'Internal', status: 500 }]);
@@ -45,44 +34,21 @@ const twilioError = (status: number, code: number, message: string): [number, Re
 ];
 
 describe('sendMessage records per-channel message metrics on the activity meter', () => {
-  let ledger: TestLedger;
+  const bed = useProviderTestBed();
   let meter: RecordingMetricMeter;
   const logger = recordingLogger();
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
+  beforeEach(() => {
     meter = new RecordingMetricMeter();
-  });
-  afterEach(() => {
-    nock.cleanAll();
   });
 
   function activities({
-    unsubscribeSecret = 'test-unsubscribe-secret-0123456789abcdef',
+    unsubscribeSecret = UNSUBSCRIBE_SECRET,
     whatsappOverLog = false,
   }: { unsubscribeSecret?: string; whatsappOverLog?: boolean } = {}) {
-    const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-    return createMessagingActivities({
-      sms: createTwilioTransport({ client, channel: 'sms', sender: { messagingServiceSid: MESSAGING_SERVICE_SID } }),
-      whatsapp: whatsappOverLog
-        ? createLogSmsTransport(logger, 'whatsapp')
-        : createTwilioTransport({ client, channel: 'whatsapp', sender: { from: '+14155238886' } }),
-      email: createSendGridTransport({
-        mail: createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID }),
-        from: { email: 'cobranza@aurora.example' },
-      }),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
-      ...(unsubscribeSecret !== '' && { unsubscribeSecret }),
+    return providerActivities(bed.ledger, {
+      ...(whatsappOverLog && { whatsapp: createLogSmsTransport(logger, 'whatsapp') }),
+      unsubscribeSecret,
       logger,
     });
   }
@@ -120,7 +86,7 @@ describe('sendMessage records per-channel message metrics on the activity meter'
   });
 
   it('labels an email accepted by SendGrid transport=sendgrid and a WhatsApp over the log transport transport=log', async () => {
-    nock(SENDGRID).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-1' });
+    nock(SENDGRID_API).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-1' });
 
     await run(anaEmail);
     await activityEnv(WORKFLOW_ID, 1, meter).run(activities({ whatsappOverLog: true }).sendMessage, {
@@ -152,7 +118,7 @@ describe('sendMessage records per-channel message metrics on the activity meter'
   );
 
   it('counts a SendGrid 400 as failed{channel=email, reason=invalid_address}', async () => {
-    nock(SENDGRID)
+    nock(SENDGRID_API)
       .post('/v3/mail/send')
       .reply(400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to' }] });
 
@@ -181,7 +147,7 @@ describe('sendMessage records per-channel message metrics on the activity meter'
   });
 
   it('counts a reset connection, after which Twilio may have the message, as failed{reason=outcome_unknown}', async () => {
-    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(TWILIO_API).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
 
     await expect(run()).rejects.toMatchObject({ type: 'SendOutcomeUnknown', nonRetryable: true });
 
@@ -190,7 +156,9 @@ describe('sendMessage records per-channel message metrics on the activity meter'
   });
 
   it('counts a refused connection, which never reached Twilio, as failed{reason=temporary}', async () => {
-    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    nock(TWILIO_API)
+      .post(TWILIO_MESSAGES_PATH)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
 
     await expect(run()).rejects.toMatchObject({ type: 'ChannelTemporarilyFailed', nonRetryable: false });
 
@@ -211,7 +179,7 @@ describe('sendMessage records per-channel message metrics on the activity meter'
 
   it('never puts a phone number, email address, name, account id or workflow id in a label', async () => {
     twilioReplies(twilioCreated(1), twilioError(400, 21610, 'Attempt to send to unsubscribed recipient'));
-    nock(SENDGRID).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-1' });
+    nock(SENDGRID_API).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-1' });
 
     await run(anaSms, 1);
     await run(anaSms, 2);
@@ -260,7 +228,7 @@ describe('sendMessage records per-channel message metrics on the activity meter'
 
     expect(twilio.calls()).toBe(1);
     expect(result.deduplicated).toBe(false);
-    expect(await ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms')).toMatchObject({
+    expect(await bed.ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms')).toMatchObject({
       provider_message_id: result.providerMessageId,
     });
   });

@@ -1,70 +1,21 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
-import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
-import { createTwilioClient, createTwilioTransport } from '../../activities/messaging/twilio-transport';
-import { openTestLedger, type TestLedger } from './contact-attempts';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  MESSAGING_SERVICE_SID,
-  PUBLIC_BASE_URL,
-  SENDGRID_API_KEY,
-  TWILIO_MESSAGES_PATH,
-  activityEnv,
-  anaEmail,
-  anaSms,
-  recordingLogger,
-} from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { TWILIO_MESSAGES_PATH, activityEnv, anaEmail, anaSms, recordingLogger } from './fixtures';
+import { providerActivities, useProviderTestBed, SENDGRID_API, TWILIO_API } from './provider-test-bed';
 
-const TWILIO = 'https://api.twilio.com';
-const SENDGRID = 'http://sendgrid.test';
 const WORKFLOW_ID = 'dunning-acc-mx-1001';
 
 describe('a retried send activity never sends the same step twice', () => {
-  let ledger: TestLedger;
+  const bed = useProviderTestBed();
   const logger = recordingLogger();
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-  });
-
   function activities() {
-    const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-    const sms = createTwilioTransport({
-      client,
-      channel: 'sms',
-      sender: { messagingServiceSid: MESSAGING_SERVICE_SID },
-    });
-    return createMessagingActivities({
-      sms,
-      whatsapp: sms,
-      email: createSendGridTransport({
-        mail: createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID }),
-        from: { email: 'cobranza@aurora.example' },
-      }),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
-      unsubscribeSecret: 'test-unsubscribe-secret-0123456789abcdef',
-      logger,
-    });
+    return providerActivities(bed.ledger, { logger });
   }
 
   function twilioReplies(...statuses: number[]) {
     let calls = 0;
-    const scope = nock(TWILIO)
+    const scope = nock(TWILIO_API)
       .post(TWILIO_MESSAGES_PATH)
       .times(statuses.length)
       .reply(() => {
@@ -101,7 +52,7 @@ describe('a retried send activity never sends the same step twice', () => {
     expect(twilio.calls()).toBe(2);
     expect(retried.deduplicated).toBe(false);
     expect(third).toMatchObject({ providerMessageId: retried.providerMessageId, deduplicated: true });
-    const attempt = await ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms');
+    const attempt = await bed.ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms');
     expect(attempt).toMatchObject({
       provider_message_id: retried.providerMessageId,
       status: 'queued',
@@ -112,7 +63,7 @@ describe('a retried send activity never sends the same step twice', () => {
 
   it('does not email twice when attempt 2 repeats a SendGrid send that was accepted', async () => {
     let calls = 0;
-    nock(SENDGRID)
+    nock(SENDGRID_API)
       .post('/v3/mail/send')
       .reply(() => {
         calls++;
@@ -133,7 +84,7 @@ describe('a retried send activity never sends the same step twice', () => {
 
   it('treats the same step on another channel, or in another workflow, as a separate message', async () => {
     const twilio = twilioReplies(201, 201);
-    nock(SENDGRID).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-2' });
+    nock(SENDGRID_API).post('/v3/mail/send').reply(202, '', { 'X-Message-Id': 'sg-msg-2' });
 
     const sms = await activityEnv(WORKFLOW_ID).run(activities().sendMessage, anaSms);
     const email = await activityEnv(WORKFLOW_ID).run(activities().sendMessage, {
@@ -155,6 +106,6 @@ describe('a retried send activity never sends the same step twice', () => {
       nonRetryable: true,
       details: [{ channel: 'sms', code: 'unknown_template', reason: 'misconfigured' }],
     });
-    expect(await ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms')).toBeUndefined();
+    expect(await bed.ledger.find(WORKFLOW_ID, 'day-1-sms', 'sms')).toBeUndefined();
   });
 });

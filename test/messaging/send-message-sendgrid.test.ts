@@ -1,17 +1,13 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
+import { describe, expect, it } from 'vitest';
 import { createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../../activities/messaging/unsubscribe-token';
-import { openTestLedger, type TestLedger } from './contact-attempts';
-import { PUBLIC_BASE_URL, SENDGRID_API_KEY, activityEnv, anaEmail, joaoSms, recordingLogger } from './fixtures';
+import { activityEnv, anaEmail, joaoSms, PUBLIC_BASE_URL, recordingLogger, SENDGRID_API_KEY } from './fixtures';
+import { providerActivities, useProviderTestBed, SENDGRID_API, UNSUBSCRIBE_SECRET } from './provider-test-bed';
 
 /** A local base URL, set after setApiKey (which would otherwise reset it to the region host). */
-const SENDGRID = 'http://sendgrid.test';
 const MESSAGE_ID = 'W8nBZpwjQ5WqPLbqQ0oVVA';
-/** The worker's UNSUBSCRIBE_SECRET in these tests; the API verifies links with the same value. */
-const UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789abcdef';
 
 interface Captured {
   body: Record<string, unknown>;
@@ -20,7 +16,7 @@ interface Captured {
 
 function interceptSend(reply: () => [number, unknown, Record<string, string>?]) {
   const captured: Captured[] = [];
-  const scope = nock(SENDGRID)
+  const scope = nock(SENDGRID_API)
     .post('/v3/mail/send')
     .reply(function (_uri, body) {
       captured.push({ body: body as Record<string, unknown>, headers: this.req.headers });
@@ -30,36 +26,19 @@ function interceptSend(reply: () => [number, unknown, Record<string, string>?]) 
 }
 
 describe('sendMessage over SendGrid email', () => {
-  let ledger: TestLedger;
+  const bed = useProviderTestBed();
   const logger = recordingLogger();
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-  });
-
-  function activities(
-    { unsubscribeSecret }: { unsubscribeSecret?: string } = { unsubscribeSecret: UNSUBSCRIBE_SECRET }
-  ) {
-    const mail = createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID });
-    return createMessagingActivities({
+  /** `unsubscribeSecret: ''` runs the worker without UNSUBSCRIBE_SECRET. */
+  function activities({ unsubscribeSecret = UNSUBSCRIBE_SECRET }: { unsubscribeSecret?: string } = {}) {
+    return providerActivities(bed.ledger, {
       sms: createLogSmsTransport(logger, 'sms'),
       whatsapp: createLogSmsTransport(logger, 'whatsapp'),
-      email: createSendGridTransport({ mail, from: { email: 'cobranza@aurora.example', name: 'Financiera Aurora' } }),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
-      ...(unsubscribeSecret !== undefined && { unsubscribeSecret }),
+      email: createSendGridTransport({
+        mail: createSendGridMailService(SENDGRID_API_KEY, { baseUrl: SENDGRID_API }),
+        from: { email: 'cobranza@aurora.example', name: 'Financiera Aurora' },
+      }),
+      unsubscribeSecret,
       logger,
     });
   }
@@ -144,13 +123,15 @@ describe('sendMessage over SendGrid email', () => {
   it('refuses to email without UNSUBSCRIBE_SECRET: an unsigned link could not opt the debtor out', async () => {
     const { scope } = interceptSend(() => [202, '', { 'X-Message-Id': MESSAGE_ID }]);
 
-    await expect(activityEnv('dunning-acc-mx-1001').run(activities({}).sendMessage, anaEmail)).rejects.toMatchObject({
+    await expect(
+      activityEnv('dunning-acc-mx-1001').run(activities({ unsubscribeSecret: '' }).sendMessage, anaEmail)
+    ).rejects.toMatchObject({
       type: 'ChannelPermanentlyFailed',
       nonRetryable: true,
       details: [{ channel: 'email', code: 'unsubscribe_secret_missing', reason: 'misconfigured' }],
     });
     expect(scope.isDone()).toBe(false);
-    expect(await ledger.find('dunning-acc-mx-1001', 'week-1-email', 'email')).toBeUndefined();
+    expect(await bed.ledger.find('dunning-acc-mx-1001', 'week-1-email', 'email')).toBeUndefined();
   });
 
   it.each([

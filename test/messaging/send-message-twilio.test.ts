@@ -1,9 +1,8 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogEmailTransport } from '../../activities/messaging/log-transport';
 import { createTwilioClient, createTwilioTransport } from '../../activities/messaging/twilio-transport';
-import { openTestLedger, type TestLedger } from './contact-attempts';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -16,8 +15,8 @@ import {
   joaoSms,
   recordingLogger,
 } from './fixtures';
+import { providerActivities, testTwilioClient, useProviderTestBed, TWILIO_API } from './provider-test-bed';
 
-const TWILIO = 'https://api.twilio.com';
 const SMS_SID = 'SM0123456789abcdef0123456789abcdef';
 
 /** Twilio's 201 reply to Messages.json (fields from the 2010-04-01 API's create example). */
@@ -47,7 +46,7 @@ interface Captured {
 /** Intercepts one Messages.json create and records exactly what Twilio would receive. */
 function interceptCreate(reply: (fields: Record<string, string>) => [number, unknown, Record<string, string>?]) {
   const captured: Captured[] = [];
-  const scope = nock(TWILIO)
+  const scope = nock(TWILIO_API)
     .post(TWILIO_MESSAGES_PATH)
     .reply(function (_uri, body) {
       const fields = formFields(body as string);
@@ -60,30 +59,18 @@ function interceptCreate(reply: (fields: Record<string, string>) => [number, unk
 const basicAuth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
 
 describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
-  let ledger: TestLedger;
+  const bed = useProviderTestBed();
   const logger = recordingLogger();
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
+  beforeEach(() => {
     logger.lines.length = 0;
-  });
-  afterEach(() => {
-    nock.cleanAll();
   });
 
   function activities(
     sender: { messagingServiceSid: string } | { from: string } = { messagingServiceSid: MESSAGING_SERVICE_SID }
   ) {
-    const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-    return createMessagingActivities({
+    const client = testTwilioClient();
+    return providerActivities(bed.ledger, {
       sms: createTwilioTransport({ client, channel: 'sms', sender }),
       whatsapp: createTwilioTransport({
         client,
@@ -92,9 +79,6 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
         whatsappContentSids: new Map([['day_1_reminder:es-MX', 'HX1a2b3c4d5e6f708192a3b4c5d6e7f809']]),
       }),
       email: createLogEmailTransport(logger),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
       logger,
     });
   }
@@ -137,7 +121,7 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
       sms,
       whatsapp: sms,
       email: createLogEmailTransport(logger),
-      attempts: ledger.store,
+      attempts: bed.ledger.store,
       publicBaseUrl: `${PUBLIC_BASE_URL}/`,
       logger,
     });
@@ -214,7 +198,7 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
         nonRetryable: true,
         details: [{ channel: 'sms', code: String(code), reason }],
       });
-      const attempt = await ledger.find('dunning-acc-mx-1001', 'day-1-sms', 'sms');
+      const attempt = await bed.ledger.find('dunning-acc-mx-1001', 'day-1-sms', 'sms');
       expect(attempt).toMatchObject({
         status: 'failed',
         provider_message_id: null,
@@ -262,7 +246,7 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
   });
 
   it('does not retry a reset connection: Twilio may already have the message', async () => {
-    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(TWILIO_API).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
 
     await expect(activityEnv('dunning-acc-mx-1001').run(activities().sendMessage, anaSms)).rejects.toMatchObject({
       type: 'SendOutcomeUnknown',
@@ -272,7 +256,9 @@ describe('sendMessage over Twilio (SMS and WhatsApp)', () => {
   });
 
   it('retries a refused connection: the request never left', async () => {
-    nock(TWILIO).post(TWILIO_MESSAGES_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    nock(TWILIO_API)
+      .post(TWILIO_MESSAGES_PATH)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
 
     await expect(activityEnv('dunning-acc-mx-1001').run(activities().sendMessage, anaSms)).rejects.toMatchObject({
       type: 'ChannelTemporarilyFailed',

@@ -1,33 +1,27 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SendMessageInput } from '../../activities/activity-inputs';
-import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogEmailTransport } from '../../activities/messaging/log-transport';
-import {
-  createTwilioClient,
-  createTwilioTransport,
-  type TwilioSender,
-} from '../../activities/messaging/twilio-transport';
+import { createTwilioTransport, type TwilioSender } from '../../activities/messaging/twilio-transport';
 import {
   contentSidCandidates,
   contentSidKey,
   type WhatsappContentSids,
 } from '../../activities/messaging/whatsapp-content';
-import { openTestLedger, type TestLedger } from './contact-attempts';
 import {
   ACCOUNT_SID,
-  AUTH_TOKEN,
-  MESSAGING_SERVICE_SID,
-  PUBLIC_BASE_URL,
-  TWILIO_MESSAGES_PATH,
   activityEnv,
   anaSms,
+  AUTH_TOKEN,
   formFields,
   joaoSms,
+  MESSAGING_SERVICE_SID,
+  PUBLIC_BASE_URL,
   recordingLogger,
+  TWILIO_MESSAGES_PATH,
 } from './fixtures';
+import { providerActivities, testTwilioClient, useProviderTestBed, TWILIO_API } from './provider-test-bed';
 
-const TWILIO = 'https://api.twilio.com';
 const WHATSAPP_SID = 'SM9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const WHATSAPP_FROM = '+14155238886';
 
@@ -72,7 +66,7 @@ interface Captured {
 /** Intercepts Messages.json creates and records exactly what Twilio would receive. */
 function interceptCreate(reply: (fields: Record<string, string>) => [number, unknown] = () => [201, queued()]) {
   const captured: Captured[] = [];
-  const scope = nock(TWILIO)
+  const scope = nock(TWILIO_API)
     .post(TWILIO_MESSAGES_PATH)
     .reply(function (uri, body) {
       const fields = formFields(body as string);
@@ -87,35 +81,22 @@ function queued() {
 }
 
 describe('sendMessage over WhatsApp: approved templates (ContentSid), never free text', () => {
-  let ledger: TestLedger;
+  const bed = useProviderTestBed();
   const logger = recordingLogger();
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
-    await ledger.reset();
+  beforeEach(() => {
     logger.lines.length = 0;
-  });
-  afterEach(() => {
-    nock.cleanAll();
   });
 
   function activities(sender: TwilioSender = { from: WHATSAPP_FROM }, sids: WhatsappContentSids = contentSids) {
-    const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-    const whatsapp = createTwilioTransport({ client, channel: 'whatsapp', sender, whatsappContentSids: sids });
-    return createMessagingActivities({
-      sms: createTwilioTransport({ client, channel: 'sms', sender: { messagingServiceSid: MESSAGING_SERVICE_SID } }),
-      whatsapp,
+    return providerActivities(bed.ledger, {
+      whatsapp: createTwilioTransport({
+        client: testTwilioClient(),
+        channel: 'whatsapp',
+        sender,
+        whatsappContentSids: sids,
+      }),
       email: createLogEmailTransport(logger),
-      attempts: ledger.store,
-      statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
-      unsubscribeUrl: `${PUBLIC_BASE_URL}/unsubscribe`,
       logger,
     });
   }
@@ -231,7 +212,7 @@ describe('sendMessage over WhatsApp: approved templates (ContentSid), never free
 
     expect(captured).toHaveLength(0);
     expect(scope.isDone()).toBe(false);
-    expect(await ledger.find('dunning-acc-br-2002', 'day-1-whatsapp', 'whatsapp')).toMatchObject({
+    expect(await bed.ledger.find('dunning-acc-br-2002', 'day-1-whatsapp', 'whatsapp')).toMatchObject({
       status: 'failed',
       provider_message_id: null,
       error_code: 'whatsapp_template_not_configured',
@@ -293,7 +274,7 @@ describe('sendMessage over WhatsApp: approved templates (ContentSid), never free
 
   it('returns the first attempt’s message id on a retry without posting the template again', async () => {
     let posts = 0;
-    nock(TWILIO)
+    nock(TWILIO_API)
       .post(TWILIO_MESSAGES_PATH)
       .times(2)
       .reply(() => {
