@@ -22,6 +22,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import { HistoryBuilder } from '../test/helpers/history-builder';
 import { ana, inputFor } from '../test/replay/scenarios/accounts';
 import { DunningHistory, WORKFLOWS_PATH, sent } from '../test/replay/scenarios/dunning-history';
+import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const COPIES = Number(process.argv[3] ?? 50);
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const logger = new DefaultLogger('WARN');
   const [dunningBundle, minimalBundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger, preloadModules: [...PRELOADED_WORKFLOW_MODULES] }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/minimal-workflow.ts'), logger }),
   ]);
   const ladder = fullLadderHistory();

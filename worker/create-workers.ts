@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { DunningActivities } from '../activities/activity-inputs';
 import { TASK_QUEUES } from '../workflows/workflow-input';
+import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle-options';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -27,7 +28,10 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<Worker[
     taskQueue: TASK_QUEUES.workflows,
     ...(opts.workflowBundlePath
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : {
+          workflowsPath: require.resolve('../workflows'),
+          bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
+        }),
     activities: recordKeeping,
     ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     shutdownGraceTime: opts.shutdownGraceTime,

@@ -8,6 +8,7 @@ import { HistoryBuilder } from './history-builder';
 import type { HistoryExpectations, HistoryJson } from './history-builder';
 import { ReplayRecorder } from './replay-recorder';
 import type { ReplayRecording } from './replay-recorder';
+import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
 
 export type { ReplayRecording } from './replay-recorder';
 
@@ -83,6 +84,8 @@ export function bundleForReplay(workflowsPath: string): Promise<WorkflowBundle> 
     bundle = bundleWorkflowCode({
       workflowsPath: key,
       workflowInterceptorModules: [REPLAY_INTERCEPTORS_PATH],
+      // As production bundles it: a module shared across runs must not change what a replay does.
+      preloadModules: [...PRELOADED_WORKFLOW_MODULES],
       logger: new DefaultLogger('WARN'),
     });
     // A failed bundle should fail every test that needs it, but not stick if the file is fixed in watch mode.
