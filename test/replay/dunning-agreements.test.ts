@@ -28,6 +28,13 @@ const CAMILA_SMS = {
   currency: 'COP',
 } as const;
 
+/** Camila's agreement with agent Jorge: three monthly installments of COP 150,000.00. */
+const CAMILA_INSTALLMENTS = [
+  { dueDate: '2026-12-15', amountMinor: 15_000_000 },
+  { dueDate: '2027-01-15', amountMinor: 15_000_000 },
+  { dueDate: '2027-02-15', amountMinor: 15_000_000 },
+];
+
 describe('dunningWorkflow replay: payment agreements', () => {
   beforeAll(async () => {
     await replayer.bundle();
@@ -70,11 +77,7 @@ describe('dunningWorkflow replay: payment agreements', () => {
       .signal('2026-12-03T16:00:00.000Z', 'agreementNegotiated', {
         agreementId: 'agr-camila-1',
         agentId: 'agent-jorge',
-        installments: [
-          { dueDate: '2026-12-15', amountMinor: 15_000_000 },
-          { dueDate: '2027-01-15', amountMinor: 15_000_000 },
-          { dueDate: '2027-02-15', amountMinor: 15_000_000 },
-        ],
+        installments: CAMILA_INSTALLMENTS,
       })
       .upsert()
       // The reminder is due on Sunday 2026-12-13, when Ley 2300 allows no contact: Monday 07:23:45 instead.
@@ -166,11 +169,7 @@ describe('dunningWorkflow replay: payment agreements', () => {
               type: 'agreement',
               agreementId: 'agr-camila-1',
               agentId: 'agent-jorge',
-              installments: [
-                { dueDate: '2026-12-15', amountMinor: 15_000_000 },
-                { dueDate: '2027-01-15', amountMinor: 15_000_000 },
-                { dueDate: '2027-02-15', amountMinor: 15_000_000 },
-              ],
+              installments: CAMILA_INSTALLMENTS,
               status: 'broken',
             },
             { type: 'status', status: 'active', balanceMinor: 30_000_000 },
