@@ -11,6 +11,7 @@ import { recordPayment } from '../db/repositories/payments';
 import { upsertPromise } from '../db/repositories/promises';
 import type { Database } from '../db/schema';
 import { inTransaction } from '../db/transaction';
+import { actedAudit } from './acted-audit';
 import type {
   AccountRecordChange,
   CreateAgentTaskInput,
@@ -156,15 +157,8 @@ export function createDatabaseActivities({ db }: DatabaseActivityDeps) {
         return await inTransaction(db, async (trx) => {
           for (const change of record) await applyChange(trx, task.accountId, workflowId, change);
           const created = await insertAgentTask(trx, { workflowId, ...task });
-          await applyChange(trx, task.accountId, workflowId, {
-            type: 'audit',
-            at: new Date().toISOString(),
-            actor: 'workflow',
-            action: `${task.taskKey}:acted`,
-            reason: 'agent_task_created',
-            data: { detail: created.taskId },
-            key: `acted:${task.taskKey}`,
-          });
+          const audit = actedAudit(task.taskKey, 'agent_task_created', task.taskKey, { detail: created.taskId });
+          await applyChange(trx, task.accountId, workflowId, audit);
           return created;
         });
       } catch (err) {

@@ -1,3 +1,4 @@
+import { actedAudit } from './acted-audit';
 import type { AccountRecordChange, SendMessageInput, SendMessageResult } from './activity-inputs';
 
 type RecordChanges = (input: { accountId: string; changes: AccountRecordChange[] }) => Promise<void>;
@@ -20,19 +21,11 @@ export function sendWithRecords(send: SendMessage, record: RecordChanges): SendM
     await record({
       accountId: input.accountId,
       changes: [
-        {
-          type: 'audit',
-          at: new Date().toISOString(),
-          actor: 'workflow',
-          action: `${input.stepKey}:acted`,
-          reason: 'message_sent',
-          data: {
-            detail: input.channel,
-            providerMessageId: sent.providerMessageId,
-            transport: sent.transport,
-          },
-          key: `acted:${input.stepKey}:${input.channel}`,
-        },
+        actedAudit(input.stepKey, 'message_sent', `${input.stepKey}:${input.channel}`, {
+          detail: input.channel,
+          providerMessageId: sent.providerMessageId,
+          transport: sent.transport,
+        }),
       ],
     });
     return sent;
