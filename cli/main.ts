@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { devCommand } from './dev-command';
 import { previewCommand, UsageError } from './preview-command';
+import { temporalServersCommand } from './temporal-servers-command';
 
 const HELP = `cobranza: collect overdue payments on time, through the right channel, within the law
 
 usage:
   cobranza preview <scenario.json | ->   print the ladder's planned actions for one account as JSON
   cobranza dev [--demo]                  run the API and the worker together (see README)
+  cobranza temporal-servers [--json]     build or resolve the Temporal dev and test servers into the cache
   cobranza help
 `;
 
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'dev':
         return await devCommand(args);
+      case 'temporal-servers':
+        return await temporalServersCommand(args, process.env, io.stdout);
       case undefined:
       case 'help':
       case '--help':
