@@ -70,6 +70,17 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
     s.steps = { ...s.steps, [key]: rec };
   };
   const finish = (status: AccountStatus, reason: string) => {
+    // An open commitment closes with the account, so no promise or agreement is left "open" in the records:
+    // paid in full keeps it; any other ending (cancelled, dispute upheld) cancels it.
+    if (s.promise) closePromise(s, status === 'paid' ? 'kept' : 'cancelled', event.at, record);
+    if (s.agreement?.status === 'active') {
+      s.agreement = { ...s.agreement, status: status === 'paid' ? 'completed' : 'cancelled' };
+      record({
+        step: `agreement:${s.agreement.agreementId}`,
+        outcome: 'recorded',
+        reason: `agreement_${s.agreement.status}`,
+      });
+    }
     s.terminal = status;
     s.pendingTasks = [];
     record({ step: 'account', outcome: 'recorded', reason, detail: status });

@@ -356,6 +356,21 @@ describe('promises to pay', () => {
     ]);
   });
 
+  it('a promise paid in full records the promise kept as the account closes, never left open', () => {
+    const r = run([promise('2026-12-04T18:00:00Z', '2026-12-10', 150_000), pay('2026-12-06T17:00:00Z', 150_000)]);
+    expect(r.state.terminal).toBe('paid');
+    expect(r.state.promises).toMatchObject([{ promiseId: 'p1', status: 'kept' }]);
+    expect(r.state.promise).toBeNull();
+  });
+
+  it('an open promise is recorded cancelled when the account is cancelled', () => {
+    const r = run([
+      promise('2026-12-04T18:00:00Z', '2026-12-10', 150_000),
+      { type: 'cancel', at: ms('2026-12-05T18:00:00Z'), reason: 'settled_elsewhere' },
+    ]);
+    expect(r.state.promises).toMatchObject([{ promiseId: 'p1', status: 'cancelled' }]);
+  });
+
   it('a promise already paid before the reminder skips it as already_paid and is checked kept', () => {
     const r = run([promise('2026-12-04T18:00:00Z', '2026-12-10', 50_000), pay('2026-12-05T17:00:00Z', 50_000)]);
     expect(r.state.steps['promise-reminder:p1']).toMatchObject({ outcome: 'skipped', reason: 'already_paid' });
