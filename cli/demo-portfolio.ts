@@ -1,9 +1,136 @@
-import type { Account } from '../workflows/account';
+import type { Account, Debtor } from '../workflows/account';
+import { next } from '../workflows/engine-next';
+import { initialState } from '../workflows/engine-state';
+import { contactPolicyFor } from '../workflows/jurisdictions';
+import { defaultLadder } from '../workflows/ladder';
+import { addDays, formatLocalIso, localParts } from '../workflows/zoned-time';
 
-/** A handful of accounts across jurisdictions and ladder stages, due relative to today. */
-export function demoPortfolio(today: Date): Account[] {
-  const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const link = (id: string) => `https://pay.example.com/${id}`;
+export interface DemoPortfolio {
+  accounts: Account[];
+  /** The account whose first message is due right now, in a jurisdiction whose contact window is open now. */
+  dueNow: { accountId: string; jurisdiction: string; zone: string } | null;
+  /** When no window is open anywhere now: the account that would go first, and when it may. */
+  firstContact: { accountId: string; at: number; zone: string };
+}
+
+const link = (id: string) => `https://pay.example.com/${id}`;
+
+/**
+ * Debtors whose day-1 SMS is already due, in zones spread around the clock: whatever the hour, one of them is
+ * usually inside its jurisdiction's contact window, so the demo shows a message going out at once.
+ */
+const DUE_NOW_CANDIDATES: { id: string; debtor: Debtor; amountMinor: number; currency: string }[] = [
+  {
+    id: 'demo-now-mx',
+    debtor: {
+      name: 'Valeria Hernández',
+      phone: '+5215587654321',
+      email: 'valeria.hernandez@example.com.mx',
+      timezone: 'America/Mexico_City',
+      jurisdiction: 'MX',
+      locale: 'es-MX',
+    },
+    amountMinor: 245_000,
+    currency: 'MXN',
+  },
+  {
+    id: 'demo-now-co',
+    debtor: {
+      name: 'Santiago Gómez',
+      phone: '+573109876543',
+      email: 'santiago.gomez@example.co',
+      timezone: 'America/Bogota',
+      jurisdiction: 'CO',
+      locale: 'es-CO',
+    },
+    amountMinor: 32_000_000,
+    currency: 'COP',
+  },
+  {
+    id: 'demo-now-es',
+    debtor: {
+      name: 'Pablo Martínez',
+      phone: '+34612345678',
+      email: 'pablo.martinez@example.es',
+      timezone: 'Europe/Madrid',
+      jurisdiction: 'ES',
+      locale: 'es-ES',
+    },
+    amountMinor: 18_900,
+    currency: 'EUR',
+  },
+  {
+    id: 'demo-now-us-ca',
+    debtor: {
+      name: 'Sofia Ramirez',
+      phone: '+14155550142',
+      email: 'sofia.ramirez@example.com',
+      timezone: 'America/Los_Angeles',
+      jurisdiction: 'US-CA',
+      locale: 'en-US',
+    },
+    amountMinor: 41_500,
+    currency: 'USD',
+  },
+  {
+    id: 'demo-now-us-hi',
+    debtor: {
+      name: 'Keoni Akana',
+      phone: '+18085550187',
+      email: 'keoni.akana@example.com',
+      timezone: 'Pacific/Honolulu',
+      jurisdiction: 'US-HI',
+      locale: 'en-US',
+    },
+    amountMinor: 27_300,
+    currency: 'USD',
+  },
+];
+
+/** A handful of accounts across jurisdictions and ladder stages, due relative to `now`, and one due right now. */
+export function demoPortfolio(now: Date): DemoPortfolio {
+  const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  const candidates = DUE_NOW_CANDIDATES.map((c) => {
+    const zone = c.debtor.timezone!;
+    const account: Account = {
+      id: c.id,
+      debtor: c.debtor,
+      balance: { amountMinor: c.amountMinor, currency: c.currency },
+      // Due two local days ago: the day-1 SMS's planned time has passed, whatever the hour.
+      dueDate: addDays(localParts(zone, now.getTime()).date, -2),
+      paymentLink: link(c.id),
+    };
+    const policy = contactPolicyFor(c.debtor.jurisdiction)!;
+    const decision = next(initialState(account, defaultLadder, policy, now.getTime()), now.getTime());
+    const at = decision.type === 'act' ? decision.at : Number.POSITIVE_INFINITY;
+    return { account, zone, at };
+  });
+  const open = candidates.find((c) => c.at <= now.getTime());
+  const first = open ?? [...candidates].sort((a, b) => a.at - b.at)[0]!;
+  return {
+    accounts: [...fixedAccounts(day), first.account],
+    dueNow: open
+      ? { accountId: open.account.id, jurisdiction: open.account.debtor.jurisdiction, zone: open.zone }
+      : null,
+    firstContact: { accountId: first.account.id, at: first.at, zone: first.zone },
+  };
+}
+
+/** Lines for the `--demo` banner: which account to watch first. */
+export function describeDemo(portfolio: DemoPortfolio, now: Date): string[] {
+  if (portfolio.dueNow) {
+    const { accountId, jurisdiction, zone } = portfolio.dueNow;
+    return [
+      `due now: ${accountId} (${jurisdiction}, ${formatLocalIso(zone, now.getTime())} in ${zone}): its day-1 SMS goes out at once`,
+    ];
+  }
+  const { accountId, at, zone } = portfolio.firstContact;
+  return [
+    `no jurisdiction's contact window is open now; the first message, ${accountId}'s, may go at ${formatLocalIso(zone, at)} (${zone})`,
+  ];
+}
+
+function fixedAccounts(day: (offset: number) => string): Account[] {
   return [
     {
       id: 'demo-mx-1',
@@ -76,7 +203,7 @@ export function demoPortfolio(today: Date): Account[] {
         locale: 'en-US',
       },
       balance: { amountMinor: 32_000, currency: 'USD' },
-      dueDate: day(1),
+      dueDate: day(-3),
       paymentLink: link('demo-us-ma-1'),
     },
   ];

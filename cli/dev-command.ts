@@ -1,24 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
 import { createApp } from '../api/app';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
+import { createCodecServer } from '../codec/codec-server';
 import { createDataConverter } from '../codec/data-converter';
-import { encryptionDisabled, loadPayloadEncryption } from '../codec/encryption-keys';
 import { loadConfig } from '../api/config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createWorkers } from '../worker/create-workers';
 import { createLogger, temporalLoggerFor } from '../worker/logger';
-import { demoPortfolio } from './demo-portfolio';
+import { devPayloadEncryption } from './dev-encryption';
+import { demoPortfolio, describeDemo } from './demo-portfolio';
 import { NoTemporalServerError, temporalForDev } from './local-temporal';
 import { UsageError } from './preview-command';
 
 /**
  * `npm run dev`: the whole product in one process: migrations, the embedded database unless DATABASE_URL is set,
- * log transports unless provider credentials are set, a Temporal service (TEMPORAL_ADDRESS or a local dev
- * server), the worker and the API.
+ * log transports unless provider credentials are set, encrypted payloads with the codec server the Web UI decodes
+ * them through, a Temporal service (TEMPORAL_ADDRESS or a local dev server), the worker and the API.
  */
 export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const unknown = args.filter((a) => a !== '--demo');
@@ -26,7 +29,10 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   const demo = args.includes('--demo');
   const dataDir = env.DATA_DIR ?? '.data';
   const port = Number(env.PORT ?? 3000);
+  const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
+  const codecPort = Number(env.CODEC_SERVER_PORT ?? 8888);
   const logger = createLogger('cobranza-dev');
+  const say = (line: string) => process.stderr.write(`cobranza dev: ${line}\n`);
 
   // Worker and API share this process, so one generated secret signs the unsubscribe links and verifies them.
   const unsubscribeSecretGenerated = !env.UNSUBSCRIBE_SECRET?.trim();
@@ -35,10 +41,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     : env;
   // Fail on bad configuration before starting anything.
   const messaging = createTransportsFromEnv(shared, logger);
-  // Local development may run unencrypted, but only as an explicit, printed choice.
-  const encryption = env.PAYLOAD_ENCRYPTION_KEYS
-    ? loadPayloadEncryption(env)
-    : encryptionDisabled('cobranza dev without PAYLOAD_ENCRYPTION_KEYS');
+  const { encryption, origin: encryptionOrigin, keyFile } = devPayloadEncryption(env, dataDir);
   const dataConverter = createDataConverter(encryption);
   const devKeys = env.API_KEYS
     ? undefined
@@ -59,16 +62,36 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     },
   });
 
+  // The Web UI decodes payloads in the browser through this server; local only, so no token (the UI sends none).
+  let codec: Server | undefined;
+  const codecUrl = `http://localhost:${codecPort}`;
+  if (encryption.kind === 'keyring') {
+    const codecApp = createCodecServer({
+      codec: new AesGcmPayloadCodec(encryption),
+      allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+      authTokens: [],
+      allowUnauthenticated: true,
+    });
+    codec = await listen(codecApp, codecPort);
+  }
+
   const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: `${dataDir}/pglite` });
   await migrateToLatest(database.db);
 
   let temporal;
   try {
-    temporal = await temporalForDev(env, dataDir, dataConverter);
+    temporal = await temporalForDev(env, {
+      dataDir,
+      dataConverter,
+      progress: say,
+      uiPort,
+      ...(codec && { codecEndpoint: codecUrl }),
+    });
   } catch (err) {
     await database.close();
+    codec?.close();
     if (err instanceof NoTemporalServerError) {
-      process.stderr.write(`cobranza dev: ${err.message}\n`);
+      say(err.message);
       return 1;
     }
     throw err;
@@ -85,9 +108,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   const running = Promise.all(workers.map((w) => w.run()));
 
   const { app } = createApp({ temporal: temporal.client, db: database.db, config, logger });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
+  const server = await listen(app, port);
 
   const api = `http://localhost:${port}`;
   const lines = [
@@ -96,12 +117,17 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     `  API            ${api}`,
     `  API docs       ${api}/docs  (OpenAPI: ${api}/openapi.json)`,
     `  Temporal UI    ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to print it)'}`,
-    `  Temporal       ${temporal.address} namespace ${temporal.namespace}`,
+    `  Temporal       ${temporal.address} namespace ${temporal.namespace} (${temporal.source})`,
     `  Database       ${database.kind === 'embedded' ? `embedded PGlite in ${dataDir}/pglite` : 'DATABASE_URL'}`,
     `  Messaging      sms=${messaging.sms.name} whatsapp=${messaging.whatsapp.name} email=${messaging.email.name}`,
     `  Unsubscribe    ${unsubscribeSecretGenerated ? 'links signed with a secret generated for this run (set UNSUBSCRIBE_SECRET to keep them valid)' : 'links signed with UNSUBSCRIBE_SECRET'}`,
-    `  Payloads       ${encryption.kind === 'disabled' ? 'NOT encrypted (set PAYLOAD_ENCRYPTION_KEYS to encrypt)' : 'encrypted (AES-256-GCM)'}`,
+    `  Payloads       ${
+      encryption.kind === 'disabled'
+        ? 'NOT encrypted (PAYLOAD_ENCRYPTION_DISABLED=true)'
+        : `encrypted (AES-256-GCM, ${encryptionOrigin === 'development key' ? `development key in ${keyFile}` : 'PAYLOAD_ENCRYPTION_KEYS'})`
+    }`,
   ];
+  if (codec) lines.push(`  Codec server   ${codecUrl}  (the Temporal UI decodes payloads through it)`);
   if (devKeys) {
     lines.push(
       `  API keys       service ${devKeys.service}`,
@@ -115,13 +141,19 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   if (demo) {
     const key = devKeys?.service ?? config.apiKeys.find((k) => k.role !== 'agent')?.key;
     if (!key) throw new UsageError('--demo needs a service or admin key in API_KEYS');
+    const now = new Date();
+    const portfolio = demoPortfolio(now);
     const response = await fetch(`${api}/v1/accounts/batch`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(demoPortfolio(new Date())),
+      body: JSON.stringify(portfolio.accounts),
     });
     process.stdout.write(
-      `demo portfolio placed: HTTP ${response.status}; open the Temporal UI to watch the workflows\n\n`
+      `demo portfolio placed: HTTP ${response.status}, ${portfolio.accounts.length} accounts\n` +
+        `${describeDemo(portfolio, now)
+          .map((l) => `  ${l}`)
+          .join('\n')}\n` +
+        `open the Temporal UI to watch the workflows: ${temporal.uiUrl ?? 'your Temporal UI'}\n\n`
     );
   }
 
@@ -132,11 +164,18 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   });
   process.stdout.write('stopping…\n');
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  codec?.close();
   for (const w of workers) w.shutdown();
   await running;
   await temporal.close();
   await database.close();
   return 0;
+}
+
+function listen(app: Express, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
 }
 
 function token(): string {
