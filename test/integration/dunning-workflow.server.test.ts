@@ -1,214 +1,264 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  CreateAgentTaskInput,
-  DunningActivities,
-  RecordAccountChangesInput,
-  SendMessageInput,
-} from '../../activities/activity-inputs';
-import { createWorkers } from '../../worker/create-workers';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { migrateToLatest } from '../../db/migrator';
+import type { Database } from '../../db/schema';
 import type { Account } from '../../workflows/account';
+import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder } from '../../workflows/ladder';
 import {
+  agreementNegotiatedSignal,
   disputeOpenedSignal,
   disputeResolvedSignal,
   optOutSignal,
   paymentReceivedSignal,
   promiseToPaySignal,
   statusQuery,
+  type DunningStatus,
 } from '../../workflows/messages';
-import type { dunningWorkflow } from '../../workflows/dunning-workflow';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import {
-  DUNNING_WORKFLOW_TYPE,
-  TASK_QUEUES,
-  workflowIdFor,
-  type DunningWorkflowInput,
-} from '../../workflows/workflow-input';
+import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../../workflows/workflow-input';
+import { addDays, localParts } from '../../workflows/zoned-time';
+import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
+import { recordHistory } from '../helpers/history-fixtures';
+import { describeWithTemporal, startTimeSkippingServer } from '../helpers/temporal-servers';
 
 /**
- * The dunning workflow against a real Temporal server: the time-skipping test server when
- * TEMPORAL_TEST_SERVER_PATH points at its binary, or `TEMPORAL_TESTS_DOWNLOAD=1` to let the SDK download it.
- * (TEMPORAL_ADDRESS servers cannot skip time, so the weeks-long ladder runs only on the test server.)
+ * The dunning workflow on Temporal's time-skipping test server, with the production workers and activities: the
+ * real ledger and records on an embedded PostgreSQL, and the log transports. Weeks of ladder run in seconds; what
+ * the debtor received is read back from the database the activities wrote.
  */
-const serverPath = process.env.TEMPORAL_TEST_SERVER_PATH;
-const mayDownload = process.env.TEMPORAL_TESTS_DOWNLOAD === '1';
-const suite = serverPath || mayDownload ? describe : describe.skip;
-const title =
-  serverPath || mayDownload
-    ? 'dunning workflow on a time-skipping Temporal test server'
-    : 'dunning workflow on a Temporal server — skipped: no Temporal server here (set TEMPORAL_TEST_SERVER_PATH or TEMPORAL_TESTS_DOWNLOAD=1)';
-
-function recordingActivities() {
-  const calls = {
-    sends: [] as SendMessageInput[],
-    tasks: [] as CreateAgentTaskInput[],
-    records: [] as RecordAccountChangesInput[],
-  };
-  const activities: DunningActivities = {
-    sendMessage: (input) => {
-      calls.sends.push(input);
-      return Promise.resolve({
-        providerMessageId: `SM${calls.sends.length}`,
-        transport: 'log',
-        status: 'queued',
-        deduplicated: false,
-      });
-    },
-    createAgentTask: (input) => {
-      calls.tasks.push(input);
-      return Promise.resolve({ taskId: `task-${calls.tasks.length}`, created: true });
-    },
-    recordAccountChanges: (input) => {
-      calls.records.push(input);
-      return Promise.resolve();
-    },
-  };
-  return { calls, activities };
-}
-
-/** The test server's clock starts at the real now; dates are relative to it. */
-const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-const account = (id: string): Account => ({
-  id,
-  debtor: {
-    name: 'Camila Restrepo',
-    phone: '+573001234567',
-    email: 'camila@example.co',
-    timezone: 'America/Bogota',
-    jurisdiction: 'CO',
-    locale: 'es-CO',
-  },
-  balance: { amountMinor: 45_000_000, currency: 'COP' },
-  dueDate: dayFromNow(5),
-});
-
-suite(title, () => {
+describeWithTemporal('dunning workflow on the time-skipping test server', (servers) => {
   let env: TestWorkflowEnvironment;
-  let workers: Worker[] = [];
-  let running: Promise<void>[] = [];
-  const { calls, activities } = recordingActivities();
+  let database: { db: Kysely<Database>; close(): Promise<void> };
+  let workers: RunningWorkers;
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      ...(serverPath && { server: { executable: { type: 'existing-path', path: serverPath } } }),
-    });
-    await env.connection.operatorService
-      .addSearchAttributes({
-        namespace: env.namespace ?? 'default',
-        searchAttributes: Object.fromEntries(
-          ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'KEYWORD' ? 2 : k.type === 'DATETIME' ? 5 : 3])
-        ),
-      })
-      .catch(() => undefined);
-    workers = await createWorkers({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      activities,
-      messagingMaxPerSecond: 100,
-      shutdownGraceTime: 1000,
-    });
-    running = workers.map((w) => w.run());
+    env = await startTimeSkippingServer(servers);
+    database = await openDatabase({ dataDir: 'memory://' });
+    await migrateToLatest(database.db);
+    workers = await startCobranzaWorkers({ env, db: database.db });
   });
 
   afterAll(async () => {
-    for (const w of workers) w.shutdown();
-    await Promise.all(running);
+    await workers?.stop();
     await env?.teardown();
+    await database?.close();
   });
 
-  const input = (id: string): DunningWorkflowInput => ({
-    account: account(id),
-    ladder: defaultLadder,
-    policy: contactPolicyFor('CO')!,
+  /** Dates are relative to the test server's clock, which starts at the real now and then skips. */
+  const today = async (zone = 'America/Bogota') => localParts(zone, await env.currentTimeMs()).date;
+
+  const camila = (id: string, dueDate: string): Account => ({
+    id,
+    debtor: {
+      name: 'Camila Restrepo',
+      phone: '+573001234567',
+      email: 'camila.restrepo@example.co',
+      timezone: 'America/Bogota',
+      jurisdiction: 'CO',
+      locale: 'es-CO',
+    },
+    balance: { amountMinor: 45_000_000, currency: 'COP' },
+    dueDate,
+    paymentLink: `https://pay.example.co/${id}`,
   });
 
-  it('runs the default ladder to the agent task while the account stays unpaid', async () => {
-    const id = 'acc-server-ladder';
-    {
-      const handle = await env.client.workflow.start<typeof dunningWorkflow>(DUNNING_WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUES.workflows,
-        workflowId: workflowIdFor(id),
-        args: [input(id)],
-      });
-      await env.sleep('30 days');
-      const status = await handle.query(statusQuery);
-      expect(status.stage).toBe('agent-task');
-      await handle.signal(paymentReceivedSignal, { paymentId: 'pay-1', amountMinor: 45_000_000 });
-      expect((await handle.result()).status).toBe('paid');
-    }
-    expect(calls.sends.filter((s) => s.accountId === id).map((s) => s.stepKey)).toEqual([
-      'pre-due-nudge',
-      'day-1-sms',
-      'week-1-email',
-    ]);
-    expect(calls.tasks.filter((t) => t.accountId === id)).toHaveLength(1);
-  });
-
-  const start = (id: string) =>
-    env.client.workflow.start<typeof dunningWorkflow>(DUNNING_WORKFLOW_TYPE, {
+  const start = async (account: Account, extra: Partial<DunningWorkflowInput> = {}) =>
+    env.client.workflow.start(dunningWorkflow, {
       taskQueue: TASK_QUEUES.workflows,
-      workflowId: workflowIdFor(id),
-      args: [input(id)],
+      workflowId: workflowIdFor(account.id),
+      args: [{ account, ladder: defaultLadder, policy: contactPolicyFor(account.debtor.jurisdiction)!, ...extra }],
     });
-  const sendsOf = (id: string) => calls.sends.filter((x) => x.accountId === id);
 
-  it('a payment before the first contact closes the account with no message sent', async () => {
-    const id = 'acc-server-paid-early';
-    const handle = await start(id);
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-early', amountMinor: 45_000_000 });
-    expect((await handle.result()).status).toBe('paid');
-    expect(sendsOf(id)).toHaveLength(0);
-  });
+  /** `step:channel` of every message the provider accepted (the log transport answers `queued`, as Twilio does). */
+  /**
+   * The result through a plain client. The time-skipping client's result() unlocks time while it waits, and with
+   * nothing else scheduled the test server then leaps ahead to its default ten-year run timeout: the next test would
+   * start in another decade, past the accounts' compliance calendars. Time stays locked here; the signalled workflow
+   * closes in real time.
+   */
+  const resultOf = (handle: { workflowId: string }) =>
+    new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }).workflow
+      .getHandle<typeof dunningWorkflow>(handle.workflowId)
+      .result();
 
-  it('a duplicate payment signal is applied once', async () => {
-    const id = 'acc-server-duplicate';
-    const handle = await start(id);
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-1', amountMinor: 10_000_000 });
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-1', amountMinor: 10_000_000 });
-    const status = await handle.query(statusQuery);
-    expect(status.balance.amountMinor).toBe(35_000_000);
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-2', amountMinor: 35_000_000 });
-    expect((await handle.result()).paidMinor).toBe(45_000_000);
-  });
+  const sentSteps = async (accountId: string) => {
+    const rows = await database.db
+      .selectFrom('contact_attempts')
+      .select(['step_key', 'channel', 'status'])
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .execute();
+    expect(rows.filter((r) => r.status !== 'queued' && r.status !== 'sent')).toEqual([]);
+    return rows.map((r) => `${r.step_key}:${r.channel}`);
+  };
 
-  it('after an SMS opt-out only email is used', async () => {
-    const id = 'acc-server-optout';
-    const handle = await start(id);
-    await handle.signal(optOutSignal, { channel: 'sms', source: 'keyword', keyword: 'BAJA' });
-    await env.sleep('20 days');
-    expect(sendsOf(id).length).toBeGreaterThan(0);
-    expect(sendsOf(id).every((x) => x.channel === 'email')).toBe(true);
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-o', amountMinor: 45_000_000 });
-    await handle.result();
-  });
+  const tasksOf = (accountId: string) =>
+    database.db
+      .selectFrom('agent_tasks')
+      .select(['task_key', 'reason'])
+      .where('account_id', '=', accountId)
+      .orderBy('seq')
+      .execute();
 
-  it('a dispute pauses every contact until it is resolved', async () => {
-    const id = 'acc-server-dispute';
-    const handle = await start(id);
-    await handle.signal(disputeOpenedSignal, { disputeId: 'd-1', reason: 'no reconozco el cargo' });
+  /** Every recorded contact was inside Ley 2300's hours, read in Bogotá local time. */
+  const expectInsideColombianHours = (status: DunningStatus) => {
+    for (const c of status.contacts) {
+      const lp = localParts('America/Bogota', Date.parse(c.at));
+      const hour = lp.minuteOfDay / 60;
+      expect(lp.weekday, `${c.step} on a Sunday`).not.toBe(0);
+      expect(hour, `${c.step} at ${c.at}`).toBeGreaterThanOrEqual(lp.weekday === 6 ? 8 : 7);
+      expect(hour, `${c.step} at ${c.at}`).toBeLessThan(lp.weekday === 6 ? 15 : 19);
+    }
+  };
+
+  it('runs the default ladder from the pre-due nudge to the agent task, then closes on payment', async () => {
+    const account = camila('srv-ladder', addDays(await today(), 5));
+    const handle = await start(account);
     await env.sleep('30 days');
-    expect(sendsOf(id)).toHaveLength(0);
-    expect((await handle.query(statusQuery)).status).toBe('disputed');
-    await handle.signal(disputeResolvedSignal, { disputeId: 'd-1', outcome: 'upheld' });
-    expect((await handle.result()).status).toBe('dispute_upheld');
+    const status = await handle.query(statusQuery);
+    expect(status.stage).toBe('agent-task');
+    expectInsideColombianHours(status);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-9001', amountMinor: 45_000_000 });
+    expect(await resultOf(handle)).toMatchObject({ status: 'paid', paidMinor: 45_000_000, balanceMinor: 0 });
+
+    // Colombia allows one channel a week (Ley 2300 art. 3): the week-1 email waits for the SMS week to pass.
+    expect(await sentSteps(account.id)).toEqual(['pre-due-nudge:sms', 'day-1-sms:sms', 'week-1-email:email']);
+    expect(await tasksOf(account.id)).toEqual([{ task_key: 'agent-task', reason: 'agent_call_unpaid' }]);
+    const row = await database.db
+      .selectFrom('accounts')
+      .select(['status', 'balance_minor'])
+      .where('id', '=', account.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'paid', balance_minor: 0 });
+    await recordHistory(env.client, handle, 'server-full-ladder-paid');
   });
 
-  it('a promise pauses the ladder and a kept promise creates no agent task', async () => {
-    const id = 'acc-server-promise';
-    const handle = await start(id);
-    await env.sleep('2 days');
+  it('a promise kept by a payment in full closes the account, records the promise kept and creates no agent task', async () => {
+    const account = camila('srv-promise-kept', addDays(await today(), -2));
+    const handle = await start(account);
+    await env.sleep('1 day');
     await handle.signal(promiseToPaySignal, {
-      promiseId: 'p-1',
+      promiseId: 'prm-kept',
       amountMinor: 45_000_000,
-      date: dayFromNow(9),
+      date: addDays(await today(), 5),
       agentId: 'agente-7',
     });
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pay-p', amountMinor: 45_000_000 });
-    expect((await handle.result()).status).toBe('paid');
-    expect(calls.tasks.filter((t) => t.accountId === id)).toHaveLength(0);
+    await env.sleep('3 days');
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-kept', amountMinor: 45_000_000 });
+    expect((await resultOf(handle)).status).toBe('paid');
+    expect(await tasksOf(account.id)).toEqual([]);
+    const promise = await database.db
+      .selectFrom('promises')
+      .select(['promise_id', 'status'])
+      .where('account_id', '=', account.id)
+      .execute();
+    expect(promise).toEqual([{ promise_id: 'prm-kept', status: 'kept' }]);
+    await recordHistory(env.client, handle, 'server-promise-kept');
+  });
+
+  it('a broken promise sends its reminder, then creates an agent task and resumes the ladder', async () => {
+    const account = camila('srv-promise-broken', addDays(await today(), -2));
+    const handle = await start(account);
+    await env.sleep('1 day');
+    await handle.signal(promiseToPaySignal, {
+      promiseId: 'prm-broken',
+      amountMinor: 45_000_000,
+      date: addDays(await today(), 4),
+      agentId: 'agente-7',
+    });
+    await env.sleep('8 days');
+    const status = await handle.query(statusQuery);
+    expect(status.promises).toMatchObject([{ promiseId: 'prm-broken', status: 'broken' }]);
+    expect(status.status).toBe('active');
+    expect(await tasksOf(account.id)).toContainEqual({
+      task_key: 'promise-broken:prm-broken',
+      reason: 'promise_broken',
+    });
+    expect(await sentSteps(account.id)).toContain('promise-reminder:prm-broken:sms');
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-late', amountMinor: 45_000_000 });
+    expect((await resultOf(handle)).status).toBe('paid');
+    await recordHistory(env.client, handle, 'server-promise-broken');
+  });
+
+  it('an agreement whose second installment is missed is broken and goes to an agent', async () => {
+    const account = camila('srv-agreement', addDays(await today(), -3));
+    const handle = await start(account);
+    const t = await today();
+    await handle.signal(agreementNegotiatedSignal, {
+      agreementId: 'acuerdo-1',
+      agentId: 'agente-3',
+      installments: [
+        { dueDate: addDays(t, 7), amountMinor: 15_000_000 },
+        { dueDate: addDays(t, 37), amountMinor: 15_000_000 },
+        { dueDate: addDays(t, 67), amountMinor: 15_000_000 },
+      ],
+    });
+    await env.sleep('6 days');
+    await handle.signal(paymentReceivedSignal, { paymentId: 'cuota-1', amountMinor: 15_000_000 });
+    await env.sleep('40 days');
+    const status = await handle.query(statusQuery);
+    expect(status.agreement).toMatchObject({
+      agreementId: 'acuerdo-1',
+      status: 'broken',
+      installments: [{ status: 'kept' }, { status: 'missed' }, { status: 'pending' }],
+    });
+    expect(status.balance.amountMinor).toBe(30_000_000);
+    expect(await tasksOf(account.id)).toContainEqual({
+      task_key: 'agreement-broken:acuerdo-1',
+      reason: 'agreement_broken',
+    });
+    await handle.signal(paymentReceivedSignal, { paymentId: 'saldo', amountMinor: 30_000_000 });
+    expect((await resultOf(handle)).status).toBe('paid');
+    await recordHistory(env.client, handle, 'server-agreement-missed-installment');
+  });
+
+  it('a dispute stops every contact while it is open; upheld, it closes the account', async () => {
+    const account = camila('srv-dispute', addDays(await today(), 5));
+    const handle = await start(account);
+    await handle.signal(disputeOpenedSignal, { disputeId: 'disp-1', reason: 'no reconozco el cargo' });
+    await env.sleep('30 days');
+    expect((await handle.query(statusQuery)).status).toBe('disputed');
+    expect(await sentSteps(account.id)).toEqual([]);
+    await handle.signal(disputeResolvedSignal, { disputeId: 'disp-1', outcome: 'upheld' });
+    expect((await resultOf(handle)).status).toBe('dispute_upheld');
+    await recordHistory(env.client, handle, 'server-dispute-upheld');
+  });
+
+  it('after an SMS opt-out (BAJA) every later message goes by email', async () => {
+    const account = camila('srv-opt-out', addDays(await today(), 5));
+    const handle = await start(account);
+    await handle.signal(optOutSignal, { channel: 'sms', source: 'keyword', keyword: 'BAJA' });
+    await env.sleep('20 days');
+    const sent = await sentSteps(account.id);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((s) => s.endsWith(':email'))).toBe(true);
+    const optOuts = await database.db
+      .selectFrom('opt_outs')
+      .select(['channel', 'source', 'keyword'])
+      .where('account_id', '=', account.id)
+      .execute();
+    expect(optOuts).toEqual([{ channel: 'sms', source: 'keyword', keyword: null }]);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-o', amountMinor: 45_000_000 });
+    await resultOf(handle);
+    await recordHistory(env.client, handle, 'server-opt-out-sms');
+  });
+
+  it('continues as new with its state: the next run neither repeats a step nor forgets a payment', async () => {
+    const account = camila('srv-continue', addDays(await today(), 5));
+    const handle = await start(account, { continueAsNewAfterSteps: 2 });
+    await handle.signal(paymentReceivedSignal, { paymentId: 'abono-1', amountMinor: 5_000_000 });
+    await env.sleep('14 days');
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    const { runId: currentRunId } = await latest.describe();
+    expect(currentRunId).not.toBe(handle.firstExecutionRunId);
+    const status = await latest.query(statusQuery);
+    expect(status.paidMinor).toBe(5_000_000);
+    expect(await sentSteps(account.id)).toEqual(['pre-due-nudge:sms', 'day-1-sms:sms', 'week-1-email:email']);
+    await latest.signal(paymentReceivedSignal, { paymentId: 'abono-2', amountMinor: 40_000_000 });
+    expect(await resultOf(latest)).toMatchObject({ status: 'paid', paidMinor: 45_000_000 });
   });
 });
