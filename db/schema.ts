@@ -42,6 +42,8 @@ export interface AccountsTable {
   creditor: ColumnType<CreditorJson | null, string | null, string | null>;
   ladder_id: string | null;
   ladder_version: number | null;
+  /** The ladder snapshot the account was placed with (JSON of workflows/ladder.ts); null before it was kept. */
+  ladder: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   status: Generated<string>;
   workflow_id: string | null;
   created_at: CreatedAt;

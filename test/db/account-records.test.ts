@@ -7,6 +7,7 @@ import { isOptedOut, listOptOuts, recordOptOut } from '../../db/repositories/opt
 import { listPayments, recordPayment } from '../../db/repositories/payments';
 import { listPromises, upsertPromise } from '../../db/repositories/promises';
 import { sql } from 'kysely';
+import { defaultLadder } from '../../workflows/ladder';
 import { bogotaAccount, saoPauloAccount } from './fixtures';
 import { countRows, describeEachBackend } from './test-database';
 
@@ -38,6 +39,14 @@ describeEachBackend('account records', (ctx) => {
       account: { dueDate: '2026-11-30' },
     });
     expect(await countRows(ctx.db(), 'accounts')).toBe(1);
+  });
+
+  it('keeps the ladder snapshot of a placement when a later upsert carries none', async () => {
+    const ladder = { ...defaultLadder, id: 'br-varejo', version: 3, steps: defaultLadder.steps.slice(1) };
+    await upsertAccount(ctx.db(), { account: saoPauloAccount(), ladderId: 'br-varejo', ladderVersion: 3, ladder });
+    // The workflow's own accountPlaced record writes ids only.
+    await upsertAccount(ctx.db(), { account: saoPauloAccount(), ladderId: 'br-varejo', ladderVersion: 3 });
+    expect((await getAccount(ctx.db(), 'acc-br-2002'))?.ladder).toEqual(ladder);
   });
 
   it('keeps balances beyond 2^31 minor units exact', async () => {
