@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /**
@@ -16,17 +16,20 @@ export const HISTORIES_DIR = join(__dirname, '..', 'replay', 'histories');
 
 export const recordingHistories = (): boolean => process.env.COBRANZA_RECORD_HISTORIES === '1';
 
-/** Writes the whole history of the handle's run (closed, so the fixture ends with its terminal event). */
+/**
+ * Writes the whole history of one run: the handle's first run (a handle from `start`), or the run named. The run must
+ * be closed, so that the fixture ends with its terminal event (completed, continued as new).
+ */
 export async function recordHistory(
   client: Client,
-  handle: WorkflowHandleWithFirstExecutionRunId,
+  run: { workflowId: string; firstExecutionRunId?: string; runId?: string },
   name: string
 ): Promise<void> {
   if (!recordingHistories()) return;
-  const history = await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
+  const history = await client.workflow.getHandle(run.workflowId, run.runId ?? run.firstExecutionRunId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const fixture = {
-    workflowId: handle.workflowId,
+    workflowId: run.workflowId,
     recordedAt: new Date().toISOString(),
     history: JSON.parse(historyToJSON(history)) as unknown,
   };

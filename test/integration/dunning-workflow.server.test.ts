@@ -260,5 +260,11 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
     expect(await sentSteps(account.id)).toEqual(['pre-due-nudge:sms', 'day-1-sms:sms', 'week-1-email:email']);
     await latest.signal(paymentReceivedSignal, { paymentId: 'abono-2', amountMinor: 40_000_000 });
     expect(await resultOf(latest)).toMatchObject({ status: 'paid', paidMinor: 45_000_000 });
+    await recordHistory(env.client, handle, 'server-continue-as-new-first-run');
+    await recordHistory(
+      env.client,
+      { workflowId: handle.workflowId, runId: currentRunId },
+      'server-continue-as-new-second-run'
+    );
   });
 });
