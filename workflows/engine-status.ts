@@ -28,12 +28,15 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
       template: action.template,
       amountMinor: action.amountMinor,
     };
-    if (decision.at > now)
+    if (decision.at > now) {
+      const rule = [...decision.notes].reverse().find((n) => n.outcome === 'moved')?.rule;
       waitReason = {
         code: 'scheduled',
         detail: waitDetail(decision.notes, action.stepName, zone),
         until: nextAction.at,
+        ...(rule !== undefined && { rule }),
       };
+    }
   } else if (decision.type === 'wait') {
     waitReason = { code: decision.reason.code, detail: decision.reason.detail, until: null };
   }

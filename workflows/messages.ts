@@ -94,7 +94,13 @@ export interface DunningStatus {
   paidMinor: number;
   nextAction: PlannedActionView | null;
   /** Why the account is waiting now, e.g. `waiting for quiet hours to end in America/Bogota`. */
-  waitReason: { code: string; detail: string; until: string | null } | null;
+  waitReason: {
+    code: string;
+    detail: string;
+    until: string | null;
+    /** The rule that moved the next action to `until`, e.g. `CO:Ley 2300 de 2023 art. 3`. */
+    rule?: string;
+  } | null;
   contacts: { at: string; step: string; channel: Channel; providerMessageId?: string; status: string }[];
   promises: {
     promiseId: string;

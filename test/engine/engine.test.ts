@@ -586,6 +586,18 @@ describe('each jurisdiction through the whole ladder', () => {
     expect(st.nextAction).toMatchObject({ step: 'pre-due-nudge', channel: 'sms' });
     expect(st.waitReason).toMatchObject({ code: 'scheduled' });
   });
+
+  it('Ana López placed at 03:00 in Mexico City: statusOf names the rule that moved her day-1 SMS and when it goes', () => {
+    const s = stateFor(ana(), '2026-12-03T09:00:00Z');
+    const st = statusOf(s, ms('2026-12-03T09:00:00Z'));
+    expect(st.nextAction).toMatchObject({ step: 'day-1-sms', local: '2026-12-03T07:51:01-06:00' });
+    expect(st.waitReason).toEqual({
+      code: 'scheduled',
+      detail: 'day-1 SMS: waiting for quiet hours to end in America/Mexico_City',
+      until: '2026-12-03T13:51:01.000Z',
+      rule: 'MX:CONDUSEF despachos de cobranza (DOF 2014-10-07)',
+    });
+  });
 });
 
 describe('delivery callbacks and caps', () => {
