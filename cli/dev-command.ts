@@ -34,11 +34,14 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   const logger = createLogger('cobranza-dev');
   const say = (line: string) => process.stderr.write(`cobranza dev: ${line}\n`);
 
-  // Worker and API share this process, so one generated secret signs the unsubscribe links and verifies them.
+  // Worker and API share this process, so one generated secret signs the unsubscribe links and verifies them, and
+  // the links the worker writes point at this API's port unless PUBLIC_BASE_URL says otherwise.
   const unsubscribeSecretGenerated = !env.UNSUBSCRIBE_SECRET?.trim();
-  const shared: NodeJS.ProcessEnv = unsubscribeSecretGenerated
-    ? { ...env, UNSUBSCRIBE_SECRET: randomBytes(32).toString('base64url') }
-    : env;
+  const shared: NodeJS.ProcessEnv = {
+    ...env,
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    ...(unsubscribeSecretGenerated && { UNSUBSCRIBE_SECRET: randomBytes(32).toString('base64url') }),
+  };
   // Fail on bad configuration before starting anything.
   const messaging = createTransportsFromEnv(shared, logger);
   const { encryption, origin: encryptionOrigin, keyFile } = devPayloadEncryption(env, dataDir);
@@ -49,11 +52,12 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   const config = loadConfig({
     ...shared,
     ...(devKeys && { API_KEYS: `${devKeys.service}:service,${devKeys.agent}:agent,${devKeys.admin}:admin` }),
-    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   });
 
   Runtime.install({
     logger: temporalLoggerFor(logger),
+    // This command stops the API before the workers (below); the SDK's own signal handlers would drain them first.
+    shutdownSignals: [],
     telemetryOptions: {
       metrics: {
         prometheus: { bindAddress: env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464' },
