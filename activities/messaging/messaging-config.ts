@@ -24,6 +24,17 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 const e164 = /^\+[1-9]\d{6,14}$/;
 
+/** Staging/test only: a provider's API at another origin (a simulator), never needed in production. */
+const providerBaseUrl = optional(
+  z
+    .string()
+    .refine(
+      (v) => /^https?:\/\/[^/?#\s]+\/?$/i.test(v) && URL.canParse(v),
+      'expected an http(s) origin such as http://127.0.0.1:4010 (no path, query or fragment)'
+    )
+    .transform((v) => new URL(v).origin)
+);
+
 export const MessagingEnvSchema = z.object({
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC + 32 hex digits')),
   TWILIO_AUTH_TOKEN: optional(z.string().min(16, 'expected a Twilio auth token')),
@@ -50,9 +61,13 @@ export const MessagingEnvSchema = z.object({
       return z.NEVER;
     })
   ),
+  /** Staging/test only: where the Twilio REST API is, instead of https://api.twilio.com. */
+  TWILIO_API_BASE_URL: providerBaseUrl,
   SENDGRID_API_KEY: optional(z.string().startsWith('SG.', 'expected a SendGrid API key (starts with "SG.")')),
   SENDGRID_FROM_EMAIL: optional(z.email('expected the verified sender address')),
   SENDGRID_FROM_NAME: optional(z.string()),
+  /** Staging/test only: where the SendGrid v3 API is, instead of https://api.sendgrid.com. */
+  SENDGRID_API_BASE_URL: providerBaseUrl,
   PUBLIC_BASE_URL: optional(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' })),
   UNSUBSCRIBE_SECRET: optional(
     z
@@ -76,8 +91,8 @@ export class MessagingConfigError extends Error {
 }
 
 export interface MessagingConfig {
-  twilio?: { accountSid: string; authToken: string; sender: TwilioSender; whatsappFrom?: string };
-  sendgrid?: { apiKey: string; from: { email: string; name?: string } };
+  twilio?: { accountSid: string; authToken: string; sender: TwilioSender; whatsappFrom?: string; apiBaseUrl?: string };
+  sendgrid?: { apiKey: string; from: { email: string; name?: string }; apiBaseUrl?: string };
   /** Without providers, a local default: the links only appear in log lines. */
   publicBaseUrl: string;
   /** HMAC key of the unsubscribe links; the API must share it. Absent only without SendGrid (log transport). */
@@ -113,6 +128,7 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
     'TWILIO_MESSAGING_SERVICE_SID',
     'TWILIO_FROM_NUMBER',
     'TWILIO_WHATSAPP_FROM',
+    'TWILIO_API_BASE_URL',
   ];
   const twilioOk = requireAll('Twilio', twilioKeys, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
   const twilioUsed = twilioKeys.some((k) => e[k] !== undefined);
@@ -121,7 +137,7 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
   }
   const sendgridOk = requireAll(
     'SendGrid',
-    ['SENDGRID_API_KEY', 'SENDGRID_FROM_EMAIL', 'SENDGRID_FROM_NAME'],
+    ['SENDGRID_API_KEY', 'SENDGRID_FROM_EMAIL', 'SENDGRID_FROM_NAME', 'SENDGRID_API_BASE_URL'],
     ['SENDGRID_API_KEY', 'SENDGRID_FROM_EMAIL']
   );
   const anyProvider =
@@ -155,6 +171,7 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
       authToken: e.TWILIO_AUTH_TOKEN,
       sender,
       ...(e.TWILIO_WHATSAPP_FROM !== undefined ? { whatsappFrom: e.TWILIO_WHATSAPP_FROM } : {}),
+      ...(e.TWILIO_API_BASE_URL !== undefined ? { apiBaseUrl: e.TWILIO_API_BASE_URL } : {}),
     };
   }
   if (sendgridOk && e.SENDGRID_API_KEY !== undefined && e.SENDGRID_FROM_EMAIL !== undefined) {
@@ -164,6 +181,7 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
         email: e.SENDGRID_FROM_EMAIL,
         ...(e.SENDGRID_FROM_NAME !== undefined ? { name: e.SENDGRID_FROM_NAME } : {}),
       },
+      ...(e.SENDGRID_API_BASE_URL !== undefined ? { apiBaseUrl: e.SENDGRID_API_BASE_URL } : {}),
     };
   }
   if (e.CREDITOR_NAME !== undefined) {
@@ -201,7 +219,10 @@ export function createTransportsFromEnv(
   let whatsapp: SmsTransport = createLogSmsTransport(logger, 'whatsapp', whatsappContentSids);
   let email: EmailTransport = createLogEmailTransport(logger);
   if (config.twilio) {
-    const client = createTwilioClient(config.twilio);
+    const client = createTwilioClient(
+      config.twilio,
+      config.twilio.apiBaseUrl !== undefined ? { apiBaseUrl: config.twilio.apiBaseUrl } : {}
+    );
     sms = createTwilioTransport({ client, channel: 'sms', sender: config.twilio.sender });
     whatsapp =
       config.twilio.whatsappFrom !== undefined
@@ -223,9 +244,21 @@ export function createTransportsFromEnv(
   }
   if (config.sendgrid) {
     email = createSendGridTransport({
-      mail: createSendGridMailService(config.sendgrid.apiKey),
+      mail: createSendGridMailService(
+        config.sendgrid.apiKey,
+        config.sendgrid.apiBaseUrl !== undefined ? { baseUrl: config.sendgrid.apiBaseUrl } : {}
+      ),
       from: config.sendgrid.from,
     });
+  }
+  // Loud on purpose: in production these variables would send every message to a server that is not the provider.
+  for (const [variable, url] of [
+    ['TWILIO_API_BASE_URL', config.twilio?.apiBaseUrl],
+    ['SENDGRID_API_BASE_URL', config.sendgrid?.apiBaseUrl],
+  ] as const) {
+    if (url !== undefined) {
+      logger.warn({ [variable]: url }, `messaging: ${variable} sends provider requests to ${url} (staging/test only)`);
+    }
   }
   logger.info(
     { transport: { sms: sms.name, whatsapp: whatsapp.name, email: email.name } },

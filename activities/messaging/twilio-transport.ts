@@ -19,24 +19,46 @@ export interface TwilioCredentials {
   authToken: string;
 }
 
+export interface TwilioClientOptions {
+  keepAlive?: boolean;
+  /**
+   * Staging and tests only (TWILIO_API_BASE_URL): send every request to this origin instead of
+   * https://api.twilio.com, e.g. to a provider simulator.
+   */
+  apiBaseUrl?: string;
+}
+
 /**
  * Builds the one Twilio client the worker shares. `autoRetry: false` because Temporal's retry policy owns retries
  * (two retry layers multiply sends and hide rate limits); the HTTP client keeps 429 headers that the SDK drops.
  */
-export function createTwilioClient(credentials: TwilioCredentials, opts: { keepAlive?: boolean } = {}): twilio.Twilio {
+export function createTwilioClient(credentials: TwilioCredentials, opts: TwilioClientOptions = {}): twilio.Twilio {
   return twilio(credentials.accountSid, credentials.authToken, {
     autoRetry: false,
-    httpClient: new RateLimitAwareRequestClient({ keepAlive: opts.keepAlive ?? true }),
+    httpClient: new RateLimitAwareRequestClient(
+      { keepAlive: opts.keepAlive ?? true },
+      opts.apiBaseUrl !== undefined ? new URL(opts.apiBaseUrl).origin : undefined
+    ),
   });
 }
 
 /**
  * The SDK's RestException keeps only the body, so a 429's Retry-After would be lost; this client turns a 429 into a
- * retryable {@link ChannelSendError} carrying the delay before the SDK sees it.
+ * retryable {@link ChannelSendError} carrying the delay before the SDK sees it. With a base URL it also moves each
+ * request to that origin: the SDK builds absolute api.twilio.com URIs and has no setting of its own for that.
  */
 class RateLimitAwareRequestClient extends twilio.RequestClient {
+  constructor(
+    options: ConstructorParameters<typeof twilio.RequestClient>[0],
+    private readonly apiOrigin: string | undefined
+  ) {
+    super(options);
+  }
+
   override async request<TData>(opts: TwilioRequestClient.RequestOptions<TData>) {
-    const response = await super.request(opts);
+    const response = await super.request(
+      this.apiOrigin !== undefined ? { ...opts, uri: withOrigin(opts.uri, this.apiOrigin) } : opts
+    );
     if (response.statusCode === 429) {
       const body = parseBody(response.body);
       throw new ChannelSendError({
@@ -49,6 +71,12 @@ class RateLimitAwareRequestClient extends twilio.RequestClient {
     }
     return response;
   }
+}
+
+/** The same path and query at another origin. */
+function withOrigin(uri: string, origin: string): string {
+  const original = new URL(uri);
+  return `${origin}${original.pathname}${original.search}`;
 }
 
 export type TwilioSender =

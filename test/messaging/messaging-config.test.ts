@@ -251,3 +251,54 @@ describe('TWILIO_WHATSAPP_CONTENT_SIDS: the approved WhatsApp template of each m
     expect(t.whatsapp.name).toBe('log');
   });
 });
+
+describe('TWILIO_API_BASE_URL and SENDGRID_API_BASE_URL: the providers at another origin (staging/test only)', () => {
+  const simulator = { TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/', SENDGRID_API_BASE_URL: 'http://127.0.0.1:4011' };
+
+  it('reads each as an origin for its provider', () => {
+    const config = parseMessagingConfig({ ...complete, ...simulator });
+
+    expect(config.twilio?.apiBaseUrl).toBe('http://127.0.0.1:4010');
+    expect(config.sendgrid?.apiBaseUrl).toBe('http://127.0.0.1:4011');
+  });
+
+  it('leaves the providers at their own hosts when unset or empty', () => {
+    const config = parseMessagingConfig({ ...complete, TWILIO_API_BASE_URL: '', SENDGRID_API_BASE_URL: ' ' });
+
+    expect(config.twilio?.apiBaseUrl).toBeUndefined();
+    expect(config.sendgrid?.apiBaseUrl).toBeUndefined();
+  });
+
+  it('warns at start, naming the variable, that provider requests go elsewhere', () => {
+    const logger = recordingLogger();
+
+    createTransportsFromEnv({ ...complete, ...simulator }, logger);
+
+    expect(logger.lines.filter((l) => /staging\/test only/.test(l.msg)).map((l) => l.msg)).toEqual([
+      'messaging: TWILIO_API_BASE_URL sends provider requests to http://127.0.0.1:4010 (staging/test only)',
+      'messaging: SENDGRID_API_BASE_URL sends provider requests to http://127.0.0.1:4011 (staging/test only)',
+    ]);
+  });
+
+  it('names each variable whose value is not an http(s) origin', () => {
+    expect(
+      problemsOf({
+        ...complete,
+        TWILIO_API_BASE_URL: 'ftp://127.0.0.1:4010',
+        SENDGRID_API_BASE_URL: 'http://127.0.0.1:4011/v3?region=eu',
+      })
+    ).toEqual([
+      'TWILIO_API_BASE_URL: expected an http(s) origin such as http://127.0.0.1:4010 (no path, query or fragment)',
+      'SENDGRID_API_BASE_URL: expected an http(s) origin such as http://127.0.0.1:4010 (no path, query or fragment)',
+    ]);
+  });
+
+  it("counts as that provider's configuration: set alone, it names the missing credentials", () => {
+    expect(problemsOf({ SENDGRID_API_BASE_URL: simulator.SENDGRID_API_BASE_URL })).toEqual([
+      'SendGrid: SENDGRID_API_BASE_URL set but SENDGRID_API_KEY, SENDGRID_FROM_EMAIL missing',
+    ]);
+    expect(problemsOf({ TWILIO_API_BASE_URL: simulator.TWILIO_API_BASE_URL })).toContain(
+      'Twilio: TWILIO_API_BASE_URL set but TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN missing'
+    );
+  });
+});
