@@ -41,6 +41,10 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
     async getAccount(id) {
       return (await getAccount(db(), id))?.account;
     },
+    async getPlacedAccount(id) {
+      const record = await getAccount(db(), id);
+      return record && { account: record.account, ladder: record.ladder ?? undefined };
+    },
     async recordPayment(accountId, p) {
       const r = await recordPayment(db(), { accountId, ...p });
       return { duplicate: !r.created };

@@ -49,7 +49,7 @@ export function createApiMetrics(registry: Registry, opts: { defaultMetrics?: bo
     }),
     paymentsApplied: new Counter({
       name: 'cobranza_payments_applied_total',
-      help: 'Payments received by result (signalled, pending, duplicate)',
+      help: 'Payments received by result (signalled, pending, duplicate, closed)',
       labelNames: ['result'],
       registers,
     }),

@@ -8,6 +8,7 @@ import {
   workflowIdFor,
   type DunningWorkflowInput,
 } from '../workflows/workflow-input';
+import { accountClosed, closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
 import { problems } from './problem';
 import type { PlaceAccountRequest } from './schemas';
@@ -23,9 +24,34 @@ export interface Placement {
 export const ladderVersionOf = (l: { id: string; version: number }) => `${l.id}@${l.version}`;
 
 /**
- * Places one account: record it, then start its workflow with a deterministic id. The row is written first (a
- * DB write and a workflow start cannot be atomic; a retried placement repeats both harmlessly). An account
- * already running answers `created: false`.
+ * How an account's workflow is started, by its placement or by a payment's signal-with-start: the same id, queue,
+ * search attributes and summary either way. An account id is one debt, so its id is never reused once the workflow
+ * closed (REJECT_DUPLICATE): placing a paid or cancelled account again, or paying it, must not start a second
+ * collection of the same debt.
+ */
+export function dunningStartOptions(input: DunningWorkflowInput) {
+  const { account, ladder } = input;
+  return {
+    workflowId: workflowIdFor(account.id),
+    taskQueue: TASK_QUEUES.workflows,
+    args: [input] as [DunningWorkflowInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    typedSearchAttributes: [
+      { key: ACCOUNT_ID, value: account.id },
+      { key: JURISDICTION, value: account.debtor.jurisdiction },
+      { key: DUNNING_STATUS, value: 'active' },
+      { key: LADDER_VERSION, value: ladderVersionOf(ladder) },
+    ],
+    // No PII: ids, jurisdiction and ladder only.
+    staticSummary: `Dunning ${account.id} · ${account.debtor.jurisdiction} · ladder ${ladderVersionOf(ladder)}`,
+  };
+}
+
+/**
+ * Places one account: record it (with its ladder snapshot), then start its workflow with a deterministic id. The
+ * row is written first: a DB write and a workflow start cannot be atomic, and a placement that stops in between is
+ * healed by a retried placement or by the account's next payment (which starts the workflow from the row). An
+ * account already running answers `created: false`; one whose workflow closed is a 409 naming how it closed.
  */
 export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): Promise<Placement> {
   const { ladder: customLadder, ...account } = req;
@@ -34,7 +60,7 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
     throw problems.unprocessable(`jurisdiction ${account.debtor.jurisdiction} is not supported`, 'debtor.jurisdiction');
   const ladder = customLadder ?? defaultLadder;
   const workflowId = workflowIdFor(account.id);
-  await deps.store.upsertAccount({ account, ladderId: ladder.id, ladderVersion: ladder.version, workflowId });
+  await deps.store.upsertAccount({ account, ladderId: ladder.id, ladderVersion: ladder.version, ladder, workflowId });
   const pendingPayments = await deps.store.listPayments(account.id);
   const input: DunningWorkflowInput = {
     account,
@@ -45,25 +71,16 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   const base = { accountId: account.id, workflowId, ladder: { id: ladder.id, version: ladder.version } };
   try {
     await deps.temporal.workflow.start(DUNNING_WORKFLOW_TYPE, {
-      workflowId,
-      taskQueue: TASK_QUEUES.workflows,
-      args: [input],
+      ...dunningStartOptions(input),
       workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: [
-        { key: ACCOUNT_ID, value: account.id },
-        { key: JURISDICTION, value: account.debtor.jurisdiction },
-        { key: DUNNING_STATUS, value: 'active' },
-        { key: LADDER_VERSION, value: ladderVersionOf(ladder) },
-      ],
-      // No PII: ids, jurisdiction and ladder only.
-      staticSummary: `Dunning ${account.id} · ${account.debtor.jurisdiction} · ladder ${ladderVersionOf(ladder)}`,
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      deps.metrics.accountsPlaced.inc({ result: 'existing' });
-      return { ...base, created: false, pendingPayments: 0 };
-    }
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const closed = await closedStatusOf(deps, account.id);
+    if (closed !== undefined)
+      throw accountClosed(account.id, closed, 'an account id is one debt; place a new debt under a new id');
+    deps.metrics.accountsPlaced.inc({ result: 'existing' });
+    return { ...base, created: false, pendingPayments: 0 };
   }
   deps.metrics.workflowsStarted.inc();
   deps.metrics.accountsPlaced.inc({ result: 'created' });

@@ -12,6 +12,7 @@ export const PROBLEM_TITLES: Record<string, string> = {
   forbidden: 'This key may not do that',
   'not-found': 'Not found',
   conflict: 'Conflict',
+  'account-closed': 'The account is closed',
   'unprocessable-request': 'The request cannot be applied to the account as it is now',
   'rate-limited': 'Too many requests',
   'service-unavailable': 'A service the API depends on is unavailable',

@@ -51,7 +51,10 @@ export const PaymentResponse = z.object({
   duplicate: z.boolean(),
   delivered: z
     .boolean()
-    .describe('false when the account has no workflow yet: the payment is applied when the account is placed'),
+    .describe(
+      'false only for an account placed before ladder snapshots were kept whose workflow is not running: the ' +
+        'payment is applied when the account is placed again'
+    ),
 });
 
 export const PromiseRequest = PromiseInputSchema;

@@ -1,5 +1,6 @@
 import type { Account, Channel } from '../workflows/account';
 import type { PaymentInput } from '../workflows/account-events';
+import type { Ladder } from '../workflows/ladder';
 import type { AgentTaskStatus, OptOutChannel, OptOutSource } from '../db/schema';
 
 /**
@@ -13,9 +14,13 @@ export interface ApiStore {
     account: Account;
     ladderId: string;
     ladderVersion: number;
+    /** The whole ladder: a workflow started later (by a payment) runs this snapshot. */
+    ladder: Ladder;
     workflowId: string;
   }): Promise<void>;
   getAccount(accountId: string): Promise<Account | undefined>;
+  /** The account with the ladder it was placed with (undefined for accounts placed before snapshots were kept). */
+  getPlacedAccount(accountId: string): Promise<{ account: Account; ladder: Ladder | undefined } | undefined>;
   /** Idempotent by (accountId, paymentId): `duplicate` when it was already recorded. */
   recordPayment(
     accountId: string,

@@ -5,7 +5,9 @@ import { inputProblems } from '../../workflows/input-problems';
 import { workflowIdFor } from '../../workflows/workflow-input';
 import { checkAgreement, checkPromise } from '../../workflows/commitment-rules';
 import type { RouteDeps } from '../deps';
+import { accountClosed, closedStatusOf } from '../closed-account';
 import { toProblem } from '../errors';
+import { deliverPayment } from '../payment-delivery';
 import { placeAccount } from '../placement';
 import { problemDocument, ProblemError, problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
@@ -81,13 +83,15 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       summary: 'Place an account: start its dunning workflow',
       description:
         'Idempotent by account id: 201 when placed now, 200 with the existing placement when it already runs. ' +
-        'Payments recorded for the account before placement are handed to the workflow.',
+        'Payments recorded for the account before placement are handed to the workflow. An account id is one ' +
+        'debt: placing an account whose collection closed answers 409 account-closed naming the status.',
       tags: ['accounts'],
       auth: SERVICE,
       body: PlaceAccountRequest,
       responses: {
         201: { description: 'placed', schema: PlacementResponse },
         200: { description: 'already placed; the existing placement', schema: PlacementResponse },
+        409: { description: 'the account is closed (account-closed, naming the status it closed with)' },
         422: { description: 'unsupported jurisdiction' },
       },
     },
@@ -182,38 +186,49 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       operationId: 'recordPayment',
       summary: 'Record a payment (idempotent by paymentId)',
       description:
-        'The payment is recorded, then signalled to the workflow. When the account is known but its workflow ' +
-        'is not running yet, the payment stays recorded (delivered: false) and is applied on placement.',
+        'The payment is recorded, then handed to the workflow with signal-with-start: when the account is known ' +
+        'but its workflow is not running yet, the workflow is started from the stored account with the payment. ' +
+        'A payment for a closed account is still recorded, and answered 409 account-closed naming the status.',
       tags: ['accounts'],
       auth: SERVICE,
       params: idParams,
       body: PaymentRequest,
       responses: {
-        202: { description: 'recorded (and signalled when the workflow runs)', schema: PaymentResponse },
+        202: { description: 'recorded and signalled', schema: PaymentResponse },
         404: { description: 'unknown account' },
-        409: { description: 'paymentId already recorded with a different amount' },
+        409: {
+          description:
+            'paymentId already recorded with a different amount (conflict), or the account is closed ' +
+            '(account-closed: the payment is recorded, not applied)',
+        },
       },
     },
     async ({ params, body }, _req, res) => {
-      const account = await deps.store.getAccount(params.id);
-      if (!account) throw problems.notFound(`account ${params.id} is not known`, 'id');
+      const placed = await deps.store.getPlacedAccount(params.id);
+      if (!placed) throw problems.notFound(`account ${params.id} is not known`, 'id');
       const paidAt = body.paidAt ?? new Date(deps.now()).toISOString();
+      // Recorded before anything else: whatever Temporal answers, the money is never lost.
       const { duplicate } = await deps.store.recordPayment(params.id, {
         paymentId: body.paymentId,
         amountMinor: body.amountMinor,
-        currency: account.balance.currency,
+        currency: placed.account.balance.currency,
         paidAt,
       });
-      let delivered = true;
-      try {
-        // Signalled again on a duplicate: the workflow deduplicates by paymentId, and an earlier signal may have failed.
-        await signalAccount(deps, params.id, 'paymentReceived', { ...body, paidAt });
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        delivered = false;
-      }
-      deps.metrics.paymentsApplied.inc({ result: duplicate ? 'duplicate' : delivered ? 'signalled' : 'pending' });
-      res.status(202).json({ accountId: params.id, paymentId: body.paymentId, duplicate, delivered });
+      // Delivered again on a duplicate: the workflow deduplicates by paymentId, and an earlier delivery may have failed.
+      const delivery = await deliverPayment(deps, placed, { ...body, paidAt });
+      deps.metrics.paymentsApplied.inc({ result: duplicate ? 'duplicate' : delivery.outcome });
+      if (delivery.outcome === 'closed')
+        throw accountClosed(params.id, delivery.status, `payment ${body.paymentId} is recorded but not applied`, {
+          paymentId: body.paymentId,
+          paymentRecorded: true,
+          duplicate,
+        });
+      res.status(202).json({
+        accountId: params.id,
+        paymentId: body.paymentId,
+        duplicate,
+        delivered: delivery.outcome === 'signalled',
+      });
     }
   );
 
@@ -237,10 +252,21 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
         params: idParams,
         body: schema,
         bodyOptional: true,
-        responses: { 202: { description: 'signalled', schema: SignalAccepted }, 404: { description: 'unknown' } },
+        responses: {
+          202: { description: 'signalled', schema: SignalAccepted },
+          404: { description: 'unknown' },
+          409: { description: 'the account is closed (account-closed, naming the status)' },
+        },
       },
       async ({ params, body }, _req, res) => {
-        await signalAccount(deps, params.id, signal, body as never);
+        try {
+          await signalAccount(deps, params.id, signal, body as never);
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          const status = await closedStatusOf(deps, params.id);
+          if (status === undefined) throw err;
+          throw accountClosed(params.id, status, `${signal} was not delivered`);
+        }
         res.status(202).json({ accountId: params.id, workflowId: workflowIdFor(params.id), signal });
       }
     );

@@ -17,7 +17,7 @@ afterAll(async () => db.close());
 const svc = bearer(KEYS.service);
 
 describe('POST /v1/accounts places an account', () => {
-  it('starts dunningWorkflow with id dunning-<id>, the workflows queue, FAIL on conflict, typed search attributes and a PII-free summary; 201', async () => {
+  it('starts dunningWorkflow with id dunning-<id>, the workflows queue, FAIL on conflict, no id reuse, typed search attributes and a PII-free summary; 201', async () => {
     const { app, temporal } = makeApp(db.db);
     const account = cuenta();
     const res = await request(app).post('/v1/accounts').set('Authorization', svc).send(account);
@@ -37,6 +37,7 @@ describe('POST /v1/accounts places an account', () => {
       taskQueue: TASK_QUEUES.workflows,
       args: [{ account, ladder: defaultLadder, policy: contactPolicyFor('CO') }],
       workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: ACCOUNT_ID, value: account.id },
         { key: JURISDICTION, value: 'CO' },
@@ -167,18 +168,21 @@ describe('POST /v1/accounts places an account', () => {
     expect(res.headers['retry-after']).toBe('5');
   });
 
-  it('hands payments recorded before placement to the workflow as pendingPayments', async () => {
-    const { app, temporal } = makeApp(db.db);
+  it('hands payments recorded while Temporal was unreachable to the workflow as pendingPayments', async () => {
+    const temporal = new FakeTemporal();
+    const { app } = makeApp(db.db, { temporal });
     const account = cuenta();
-    // The account is known (placed once, its workflow since gone), and a payment arrives meanwhile.
-    await request(app).post('/v1/accounts').set('Authorization', svc).send(account).expect(201);
-    temporal.states.clear();
+    temporal.failWith = new ServiceError('Temporal unavailable', {
+      cause: Object.assign(new Error('14 UNAVAILABLE'), { code: 14 }),
+    });
+    // The account row is written, its workflow is not started; the payment is recorded, its signal fails.
+    expectProblem(await request(app).post('/v1/accounts').set('Authorization', svc).send(account), 503);
     const pay = await request(app)
       .post(`/v1/accounts/${account.id}/payments`)
       .set('Authorization', svc)
       .send({ paymentId: 'pse-778', amountMinor: 50_000_00, paidAt: '2026-11-19T14:00:00-05:00' });
-    expect(pay.status).toBe(202);
-    expect(pay.body).toMatchObject({ duplicate: false, delivered: false });
+    expectProblem(pay, 503);
+    temporal.failWith = undefined;
     const again = await request(app).post('/v1/accounts').set('Authorization', svc).send(account);
     expect(again.status).toBe(201);
     expect(again.body.pendingPayments).toBe(1);
@@ -238,6 +242,31 @@ describe('POST /v1/accounts/{id}/payments', () => {
     const rows = await db.db.selectFrom('payments').selectAll().where('account_id', '=', account.id).execute();
     expect(rows).toHaveLength(1);
     expect(temporal.signals('paymentReceived')[0]!.args).toEqual(payment);
+  });
+
+  it('starts a workflow that is not running with signal-with-start, from the stored account and ladder snapshot', async () => {
+    const { app, temporal } = makeApp(db.db);
+    const ladder = { ...defaultLadder, id: 'co-cartera-castigada', version: 2, steps: defaultLadder.steps.slice(1) };
+    const account = cuenta();
+    await request(app)
+      .post('/v1/accounts')
+      .set('Authorization', svc)
+      .send({ ...account, ladder })
+      .expect(201);
+    temporal.states.clear(); // the placement's start never reached Temporal
+    const payment = { paymentId: 'nequi-2002', amountMinor: 30_000_00, paidAt: '2026-11-20T09:30:00-05:00' };
+    const res = await request(app).post(`/v1/accounts/${account.id}/payments`).set('Authorization', svc).send(payment);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ duplicate: false, delivered: true });
+    const call = temporal.calls.find((c) => c.method === 'signalWithStart')!;
+    expect(call).toMatchObject({ workflowId: `dunning-${account.id}`, name: 'paymentReceived', args: payment });
+    expect(call.options).toMatchObject({
+      type: 'dunningWorkflow',
+      taskQueue: TASK_QUEUES.workflows,
+      args: [{ account, ladder, policy: contactPolicyFor('CO') }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Dunning ${account.id} · CO · ladder co-cartera-castigada@2`,
+    });
   });
 
   it('answers 409 naming paymentId when the same paymentId comes with another amount', async () => {

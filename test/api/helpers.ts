@@ -101,13 +101,26 @@ export class FakeTemporal implements TemporalClient {
         return { workflowId, status: { name: 'RUNNING' } };
       },
     }),
-    signalWithStart: async () => {
-      throw new Error('not used by the API');
+    signalWithStart: async (type: string, options: Record<string, unknown>) => {
+      this.check();
+      const workflowId = options.workflowId as string;
+      const def = options.signal as { name: string } | string;
+      const name = typeof def === 'string' ? def : def.name;
+      const args = (options.signalArgs as unknown[])[0];
+      this.calls.push({ method: 'signalWithStart', workflowId, name, args, options: { ...options, type } });
+      if (!this.states.has(workflowId)) {
+        const input = (options.args as [DunningWorkflowInput])[0];
+        this.states.set(workflowId, initialState(input.account, input.ladder, input.policy, this.now()));
+      }
+      return this.workflow.getHandle(workflowId);
     },
   } as unknown as TemporalClient['workflow'];
 
+  /** Signals delivered, plain or with signal-with-start. */
   signals(name?: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === 'signal' && (name === undefined || c.name === name));
+    return this.calls.filter(
+      (c) => (c.method === 'signal' || c.method === 'signalWithStart') && (name === undefined || c.name === name)
+    );
   }
 
   /** Pretends the account already has a workflow, with the engine state `tweak` returns. */
