@@ -19,7 +19,7 @@ import {
   statusQuery,
   type SignalName,
 } from './messages';
-import { recordChanges } from './record-changes';
+import { auditOf, recordChanges } from './record-changes';
 import { BALANCE_MINOR, DUNNING_OUTCOME, DUNNING_STAGE, DUNNING_STATUS, NEXT_ACTION_AT } from './search-attributes';
 import { TASK_QUEUES, type DunningWorkflowInput, type DunningWorkflowResult } from './workflow-input';
 import { formatLocalIso } from './zoned-time';
@@ -105,6 +105,8 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
       ladderId: state.ladder.id,
       ladderVersion: state.ladder.version,
     });
+    // What placement itself decided (a time zone that cannot be trusted, say) is part of the story too.
+    for (const d of state.decisions) unrecorded.push(auditOf(d, 'workflow'));
     for (const p of input.pendingPayments ?? []) receive('paymentReceived')(p);
   }
 

@@ -2,7 +2,7 @@ import type { Account, Channel } from './account';
 import type { ContactPolicy } from './contact-policy';
 import type { Ladder } from './ladder';
 import type { AccountStatus, DecisionRecord } from './messages';
-import { isKnownZone } from './zoned-time';
+import { canonicalZone, isKnownZone } from './zoned-time';
 
 /**
  * Everything the engine knows about one account. Plain JSON, so it can be carried across continue-as-new and
@@ -101,13 +101,48 @@ export function jitterFor(accountId: string): number {
   return ((h >>> 0) % 3600) * 1000;
 }
 
+/**
+ * The zone contacts are timed in, and why. A zone outside the jurisdiction (UTC, or Madrid for a Mexican debtor) says
+ * nothing reliable about where the debtor is, so it counts as unknown like a missing or invalid one: then a contact
+ * must suit every zone of the jurisdiction, never the zone given.
+ */
+export function resolveZone(
+  timezone: string | undefined,
+  policy: ContactPolicy
+): {
+  zone: string | null;
+  reason: 'timezone_in_jurisdiction' | 'timezone_missing' | 'timezone_invalid' | 'timezone_outside_jurisdiction';
+} {
+  if (timezone === undefined) return { zone: null, reason: 'timezone_missing' };
+  if (!isKnownZone(timezone)) return { zone: null, reason: 'timezone_invalid' };
+  const canonical = canonicalZone(timezone);
+  const inside = policy.zones.find((z) => z === timezone || z === canonical);
+  return inside
+    ? { zone: inside, reason: 'timezone_in_jurisdiction' }
+    : { zone: null, reason: 'timezone_outside_jurisdiction' };
+}
+
 export function initialState(account: Account, ladder: Ladder, policy: ContactPolicy, startedAt: number): EngineState {
-  const tz = account.debtor.timezone;
+  const resolved = resolveZone(account.debtor.timezone, policy);
+  const decisions: DecisionRecord[] = [];
+  if (resolved.zone === null) {
+    const given =
+      account.debtor.timezone === undefined
+        ? 'no time zone was given'
+        : `${account.debtor.timezone} is ${resolved.reason === 'timezone_invalid' ? 'not a known IANA zone' : `not a zone of ${policy.jurisdiction}`}`;
+    decisions.push({
+      at: new Date(startedAt).toISOString(),
+      step: 'account',
+      outcome: 'recorded',
+      reason: resolved.reason,
+      detail: `${given}: every contact must suit all ${policy.zones.length} zones of ${policy.jurisdiction}`,
+    });
+  }
   return {
     account,
     ladder,
     policy,
-    zone: tz !== undefined && isKnownZone(tz) ? tz : null,
+    zone: resolved.zone,
     jitterMs: jitterFor(account.id),
     startedAt,
     terminal: account.balance.amountMinor <= 0 ? 'paid' : null,
@@ -129,7 +164,7 @@ export function initialState(account: Account, ladder: Ladder, policy: ContactPo
     agentTasks: [],
     rejected: [],
     deliveryKeys: [],
-    decisions: [],
+    decisions,
     lastStep: null,
   };
 }

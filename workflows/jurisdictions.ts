@@ -1,5 +1,6 @@
 import type { CapRule, ContactPolicy, WindowRule } from './contact-policy';
 import { publicHolidays } from './public-holidays';
+import { isKnownSubdivision, US_SUBDIVISION_ZONES, US_ZONES } from './subdivisions';
 
 /**
  * The contact rules of each supported jurisdiction. Hours are local to the debtor; a state inherits its country's
@@ -25,20 +26,6 @@ const week = (weekdays: [string, string], saturday: Hours, sunday: Hours): Hours
 /** Product policy everywhere: one collection message per local calendar day, whatever the channel. */
 const onePerDay: CapRule = { rule: 'COBRANZA:policy one message per local day', max: 1, per: 'localDay' };
 
-const US_ZONES = [
-  'America/New_York',
-  'America/Detroit',
-  'America/Indiana/Indianapolis',
-  'America/Kentucky/Louisville',
-  'America/Chicago',
-  'America/Denver',
-  'America/Phoenix',
-  'America/Boise',
-  'America/Los_Angeles',
-  'America/Anchorage',
-  'Pacific/Honolulu',
-];
-
 // 12 CFR 1006.6(b)(1)(i): before 8:00 a.m. and after 9:00 p.m. local time at the consumer's location is
 // presumptively inconvenient; CFPB commentary applies it to texts and emails as well as calls.
 // 47 CFR 64.1200(c)(1) (TCPA) draws the same line for texts to wireless numbers.
@@ -47,10 +34,13 @@ const usFederalWindow: WindowRule = { rule: 'US:12 CFR 1006.6(b)(1)(i)', hours: 
 const US: PolicyRules = {
   jurisdiction: 'US',
   name: 'United States (federal)',
-  zones: US_ZONES,
+  zones: [...US_ZONES],
+  // Federal holidays only, in every state: the quiet days below are product policy, not state law.
   holidays: { country: 'US' },
   windows: [usFederalWindow],
-  blockedDays: [],
+  // No federal rule forbids contact on a holiday; a collection message on Thanksgiving or Christmas is what users
+  // complain of, so the product keeps the federal holidays (5 U.S.C. 6103) quiet by default.
+  blockedDays: [{ rule: 'COBRANZA:policy no contact on US federal holidays (5 U.S.C. 6103)', publicHolidays: true }],
   caps: [
     // 12 CFR 1006.14(b)(2): more than 7 calls within 7 consecutive days about a particular debt is presumed
     // harassment. Comment 14(a)-1 warns that numerous texts can be harassment too, so the cap covers every channel.
@@ -65,8 +55,7 @@ const US_MA: PolicyRules = {
   ...US,
   jurisdiction: 'US-MA',
   name: 'Massachusetts',
-  zones: ['America/New_York'],
-  holidays: { country: 'US', state: 'MA' },
+  zones: [...US_SUBDIVISION_ZONES.MA!],
   caps: [
     ...US.caps,
     // 940 CMR 7.04(1)(f): a creditor may not initiate more than two telephone, text or recorded-message
@@ -79,8 +68,7 @@ const US_FL: PolicyRules = {
   ...US,
   jurisdiction: 'US-FL',
   name: 'Florida',
-  zones: ['America/New_York', 'America/Chicago'],
-  holidays: { country: 'US', state: 'FL' },
+  zones: [...US_SUBDIVISION_ZONES.FL!],
   windows: [
     ...US.windows,
     // Fla. Stat. 559.72(17) (FCCPA, binds original creditors too): no communication between 9 p.m. and 8 a.m. in
@@ -197,9 +185,9 @@ export function defaultHolidayYears(now: Date = new Date()): HolidayYears {
 const snapshots = new Map<string, ContactPolicy>();
 
 /**
- * The policy snapshot for a jurisdiction code, with its public holidays resolved for `years`. Another US state
- * falls back to the federal rules (with that state's holidays); an unknown country has no policy and the account
- * is refused at the edge.
+ * The policy snapshot for a jurisdiction code, with its public holidays resolved for `years`. A US state or
+ * territory gets the federal rules with its own zones; another country's subdivision gets the country's rules with
+ * its regional holidays. An unknown country or subdivision has no policy, and the account is refused at the edge.
  */
 export function contactPolicyFor(code: string, years: HolidayYears = defaultHolidayYears()): ContactPolicy | undefined {
   const key = `${code}|${years.fromYear}|${years.toYear}`;
@@ -219,10 +207,20 @@ export function contactPolicyFor(code: string, years: HolidayYears = defaultHoli
 function rulesFor(code: string): PolicyRules | undefined {
   const exact = policies[code];
   if (exact) return exact;
-  const [country, state] = code.split('-');
-  if (country === 'US' && state)
-    return { ...US, jurisdiction: code, name: `United States (${state})`, holidays: { country: 'US', state } };
-  if (country && state && policies[country])
-    return { ...policies[country], jurisdiction: code, holidays: { country, state } };
-  return undefined;
+  const [country, state, ...rest] = code.split('-');
+  if (!country || !state || rest.length > 0 || !isKnownSubdivision(country, state)) return undefined;
+  if (country === 'US') {
+    return { ...US, jurisdiction: code, name: `United States (${state})`, zones: [...US_SUBDIVISION_ZONES[state]!] };
+  }
+  const national = policies[country];
+  if (!national) return undefined;
+  return {
+    ...national,
+    jurisdiction: code,
+    name: `${national.name} (${state})`,
+    holidays: { country, ...(hasRegionalHolidays(country) && { state }) },
+  };
 }
+
+/** date-holidays keeps regional holidays for these countries; elsewhere a state's calendar is the country's. */
+const hasRegionalHolidays = (country: string) => country === 'BR' || country === 'ES';

@@ -18,20 +18,7 @@ export function recordChanges(
   const actor = actorOf(event);
   // The acting activity (sendMessage, createAgentTask) records its own outcome, keyed by the send intent or task:
   // the workflow need not schedule a record activity after every step.
-  for (const r of event.type === 'actionSucceeded' ? [] : records) {
-    changes.push({
-      type: 'audit',
-      at: r.at,
-      actor,
-      action: `${r.step}:${r.outcome}`,
-      reason: r.reason,
-      data: {
-        ...(r.rule !== undefined && { rule: r.rule }),
-        ...(r.movedTo !== undefined && { movedTo: r.movedTo }),
-        ...(r.detail !== undefined && { detail: r.detail }),
-      },
-    });
-  }
+  for (const r of event.type === 'actionSucceeded' ? [] : records) changes.push(auditOf(r, actor));
   if (event.type === 'payment' && next.paymentIds.length > prev.paymentIds.length) {
     changes.push({
       type: 'payment',
@@ -91,4 +78,20 @@ function actorOf(event: EngineEvent): string {
     default:
       return 'workflow';
   }
+}
+
+/** One decision as a row of the audit trail. */
+export function auditOf(r: DecisionRecord, actor: string): AccountRecordChange {
+  return {
+    type: 'audit',
+    at: r.at,
+    actor,
+    action: `${r.step}:${r.outcome}`,
+    reason: r.reason,
+    data: {
+      ...(r.rule !== undefined && { rule: r.rule }),
+      ...(r.movedTo !== undefined && { movedTo: r.movedTo }),
+      ...(r.detail !== undefined && { detail: r.detail }),
+    },
+  };
 }

@@ -40,6 +40,11 @@ export function isKnownZone(zone: string): boolean {
   }
 }
 
+/** ICU's canonical name of a zone (`US/Eastern` → `America/New_York`); links it does not resolve stay as given. */
+export function canonicalZone(zone: string): string {
+  return formatterFor(zone).resolvedOptions().timeZone;
+}
+
 function computeOffsetMinutes(zone: string, epochMs: number): number {
   const parts = formatterFor(zone).formatToParts(epochMs);
   const get = (type: Intl.DateTimeFormatPartTypes): number => {

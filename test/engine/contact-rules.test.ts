@@ -108,9 +108,9 @@ describe('contact windows per jurisdiction', () => {
     expect(r.moves).toEqual([expect.objectContaining({ rule: 'US:12 CFR 1006.6(b)(1)(i)' })]);
   });
 
-  it('an SMS at 21:00 in New York moves to 08:00 + spread the next morning; US federal rules block no holidays', () => {
-    const r = nextAllowedInstant(ctx('US-MA', 'America/New_York', 'sms'), ms('2026-11-26T02:00:00Z')); // 11-25 21:00
-    expect(wall('America/New_York', r.at)).toMatchObject({ date: '2026-11-26', hhmm: '08:17' }); // Thanksgiving
+  it('an SMS at 21:00 in New York moves to 08:00 + spread the next morning', () => {
+    const r = nextAllowedInstant(ctx('US-MA', 'America/New_York', 'sms'), ms('2026-12-03T02:00:00Z')); // 12-02 21:00
+    expect(wall('America/New_York', r.at)).toMatchObject({ date: '2026-12-03', hhmm: '08:17' });
   });
 
   it('in Florida an email at 21:30 is exempt from Fla. Stat. 559.72(17) but still moved by the Reg F window', () => {
@@ -232,10 +232,10 @@ describe('frequency caps', () => {
 });
 
 describe('unknown time zones and the per-account spread', () => {
-  it('an unknown zone in the US uses every US zone: a contact waits until 08:00 in Honolulu, never a UTC window', () => {
+  it('an unknown zone in the US must suit every US zone, territories included: it waits for 08:00 in Guam', () => {
     const t = ms('2026-12-02T13:00:00Z'); // 08:00 in New York
     const r = nextAllowedInstant(ctx('US', null, 'sms'), t);
-    expect(r.at).toBe(ms('2026-12-02T18:00:00Z') + J); // 08:00 HST + spread
+    expect(r.at).toBe(ms('2026-12-02T22:00:00Z') + J); // 08:00 ChST (Guam) + spread; 18:17 in New York
     for (const zone of contactPolicyFor('US')!.zones) {
       const m = wall(zone, r.at).minuteOfDay;
       expect(m >= 8 * 60 && m < 21 * 60, zone).toBe(true);
@@ -294,10 +294,11 @@ describe('unknown time zones and the per-account spread', () => {
     }
   });
 
-  it('another US state falls back to the federal rules with its own holidays; an unknown country has no policy', () => {
+  it('another US state gets the federal rules, federal holidays and its own zones; an unknown country has no policy', () => {
     expect(contactPolicyFor('US-TX')).toMatchObject({
       jurisdiction: 'US-TX',
-      holidays: { country: 'US', state: 'TX' },
+      zones: ['America/Chicago', 'America/Denver'],
+      holidays: { country: 'US' },
     });
     expect(contactPolicyFor('AR')).toBeUndefined();
   });
