@@ -1,0 +1,217 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest bodies are `any`; the assertions are what check their shape */
+import { createServer, type AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createApp } from '../../api/app';
+import type { TemporalClient } from '../../api/deps';
+import { createDbStore } from '../../api/db-store';
+import type { ApiStore } from '../../api/store';
+import type { Account } from '../../workflows/account';
+import { defaultLadder, type Ladder } from '../../workflows/ladder';
+import { statusQuery, type DunningStatus } from '../../workflows/messages';
+import { DUNNING_OUTCOME, LADDER_VERSION } from '../../workflows/search-attributes';
+import { workflowIdFor, type DunningWorkflowResult } from '../../workflows/workflow-input';
+import { addDays, localParts } from '../../workflows/zoned-time';
+import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
+import { describeWithTemporal, startDevServer } from '../helpers/temporal-servers';
+import { bearer, conta, cuenta, expectProblem, KEYS, memoryLogger, openTestDb, testConfig } from './helpers';
+
+const svc = bearer(KEYS.service);
+
+/** A port nothing listens on: a Temporal client pointed there fails the way an unreachable cluster does. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The HTTP API over a real Temporal dev server: the production workers on the real activities and an embedded
+ * database, the API's client is the environment's own. Placement, payments and signals are checked against what
+ * Temporal actually holds (runs, statuses, search attributes) and what the database recorded.
+ */
+describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
+  let env: TestWorkflowEnvironment;
+  let database: Awaited<ReturnType<typeof openTestDb>>;
+  let workers: RunningWorkers;
+  let app: ReturnType<typeof createApp>['app'];
+
+  const appWith = (deps: { temporal?: TemporalClient; store?: ApiStore } = {}) =>
+    createApp({
+      temporal: deps.temporal ?? env.client,
+      db: database.db,
+      ...(deps.store && { store: deps.store }),
+      config: testConfig(),
+      logger: memoryLogger().logger,
+    }).app;
+
+  beforeAll(async () => {
+    env = await startDevServer(servers);
+    database = await openTestDb();
+    workers = await startCobranzaWorkers({ env, db: database.db });
+    app = appWith();
+  });
+
+  afterAll(async () => {
+    await workers?.stop();
+    await env?.teardown();
+    await database?.close();
+  });
+
+  const eventually = <T>(probe: () => Promise<T>, timeout = 30_000) => vi.waitFor(probe, { timeout, interval: 250 });
+  const handleOf = (accountId: string) => env.client.workflow.getHandle(workflowIdFor(accountId));
+  /** The workflow's status query; polled, since a query waits for the workflow's first task. */
+  const statusOf = (accountId: string) => eventually(() => handleOf(accountId).query(statusQuery));
+  const dueInFiveDays = (zone: string) => addDays(localParts(zone, Date.now()).date, 5);
+  const bogota = (): Account => cuenta({ dueDate: dueInFiveDays('America/Bogota') });
+  const saoPaulo = (): Account => conta({ dueDate: dueInFiveDays('America/Sao_Paulo') });
+
+  const place = (body: object) => request(app).post('/v1/accounts').set('Authorization', svc).send(body);
+  const pay = (accountId: string, payment: object, via = app) =>
+    request(via).post(`/v1/accounts/${accountId}/payments`).set('Authorization', svc).send(payment);
+  const paymentRows = (accountId: string) =>
+    database.db
+      .selectFrom('payments')
+      .select(['external_payment_id', 'amount_minor'])
+      .where('account_id', '=', accountId)
+      .orderBy('recorded_at')
+      .execute();
+
+  /** An account placed and paid in full through the API; resolves once its workflow has closed. */
+  const paidAccount = async (): Promise<Account> => {
+    const account = bogota();
+    expect((await place(account)).status).toBe(201);
+    const paid = await pay(account.id, { paymentId: `pse-${account.id}`, amountMinor: account.balance.amountMinor });
+    expect(paid.status).toBe(202);
+    const result = (await handleOf(account.id).result()) as DunningWorkflowResult;
+    expect(result.status).toBe('paid');
+    return account;
+  };
+
+  it('placing an account answers 201, placing it again answers 200 with the same workflow run', async () => {
+    const account = bogota();
+    const first = await place(account);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ accountId: account.id, workflowId: workflowIdFor(account.id), created: true });
+    const run = await handleOf(account.id).describe();
+    const second = await place(account);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ accountId: account.id, workflowId: workflowIdFor(account.id), created: false });
+    const after = await handleOf(account.id).describe();
+    expect(after.runId).toBe(run.runId);
+    expect(after.status.name).toBe('RUNNING');
+  });
+
+  it('a payment recorded before the workflow starts is applied by it', async () => {
+    const account = saoPaulo();
+    const payment = { paymentId: 'pix-e2e-0001', amountMinor: 1_000_00, paidAt: new Date().toISOString() };
+    // The real store, with the payment arriving in the placement's window: after the placement read the recorded
+    // payments (none) and before it starts the workflow.
+    const real = createDbStore(database.db);
+    let paymentResponse: request.Response | undefined;
+    let raced = false;
+    const racing: ApiStore = {
+      ...real,
+      async listPayments(accountId) {
+        const seen = await real.listPayments(accountId);
+        // Once only: the payment route reads the recorded payments too.
+        if (accountId === account.id && !raced) {
+          raced = true;
+          paymentResponse = await pay(account.id, payment, racingApp);
+        }
+        return seen;
+      },
+    };
+    const racingApp = appWith({ store: racing });
+    const placed = await request(racingApp).post('/v1/accounts').set('Authorization', svc).send(account);
+    expect(paymentResponse?.status).toBe(202);
+    expect(paymentResponse?.body).toMatchObject({ paymentId: payment.paymentId, duplicate: false, delivered: true });
+    // The payment's signal-with-start started the workflow; the placement finds it running.
+    expect(placed.status).toBe(200);
+    expect(placed.body.created).toBe(false);
+    const status: DunningStatus = await statusOf(account.id);
+    expect(status.paidMinor).toBe(1_000_00);
+    expect(status.balance.amountMinor).toBe(account.balance.amountMinor - 1_000_00);
+  });
+
+  it('a placement whose workflow never started is started by the next payment, with its custom ladder', async () => {
+    const account = bogota();
+    const ladder: Ladder = {
+      ...defaultLadder,
+      id: 'co-cartera-temprana',
+      version: 4,
+      steps: defaultLadder.steps.slice(1),
+    };
+    // Temporal unreachable during placement: the account row (and its ladder) is written, the start fails.
+    const unreachable = new Client({
+      connection: Connection.lazy({ address: `127.0.0.1:${await deadPort()}`, interceptors: [] }),
+    });
+    const crashed = await request(appWith({ temporal: unreachable }))
+      .post('/v1/accounts')
+      .set('Authorization', svc)
+      .send({ ...account, ladder });
+    expectProblem(crashed, 503);
+    await expect(handleOf(account.id).describe()).rejects.toThrow(/not found/i);
+
+    const paid = await pay(account.id, { paymentId: 'nequi-e2e-0002', amountMinor: 20_000_00 });
+    expect(paid.status).toBe(202);
+    expect(paid.body.delivered).toBe(true);
+    const status = await statusOf(account.id);
+    expect(status.ladder).toEqual({ id: 'co-cartera-temprana', version: 4 });
+    expect(status.paidMinor).toBe(20_000_00);
+    const description = await handleOf(account.id).describe();
+    expect(description.typedSearchAttributes.get(LADDER_VERSION)).toBe('co-cartera-temprana@4');
+  });
+
+  it('a payment to a closed account is recorded and answered 409 account-closed naming its status', async () => {
+    const account = await paidAccount();
+    const late = await pay(account.id, { paymentId: 'pse-late-0003', amountMinor: 5_000_00 });
+    const problem = expectProblem(late, 409);
+    expect(problem.type).toBe('https://cobranza.dev/problems/account-closed');
+    expect(late.body).toMatchObject({ accountStatus: 'paid', paymentId: 'pse-late-0003', paymentRecorded: true });
+    expect(await paymentRows(account.id)).toContainEqual({
+      external_payment_id: 'pse-late-0003',
+      amount_minor: 5_000_00,
+    });
+    // Signal-with-start did not resurrect it.
+    expect((await handleOf(account.id).describe()).status.name).toBe('COMPLETED');
+  });
+
+  it.each([
+    ['a dispute', 'disputes', { disputeId: 'disp-0004', reason: 'no reconozco la deuda' }],
+    ['a cancellation', 'cancel', { reason: 'placed_in_error' }],
+  ])('%s sent to a closed account answers 409 account-closed naming its status', async (_what, path, body) => {
+    const account = await paidAccount();
+    const res = await request(app).post(`/v1/accounts/${account.id}/${path}`).set('Authorization', svc).send(body);
+    const problem = expectProblem(res, 409);
+    expect(problem.type).toBe('https://cobranza.dev/problems/account-closed');
+    expect(problem.detail).toContain('(paid)');
+    expect(res.body.accountStatus).toBe('paid');
+  });
+
+  it('placing a closed account again answers 409 account-closed naming the status it closed with', async () => {
+    const account = bogota();
+    expect((await place(account)).status).toBe(201);
+    await request(app)
+      .post(`/v1/accounts/${account.id}/cancel`)
+      .set('Authorization', svc)
+      .send({ reason: 'placed_in_error' })
+      .expect(202);
+    const closed = (await handleOf(account.id).result()) as DunningWorkflowResult;
+    expect(closed.status).toBe('cancelled');
+    const closedRun = await handleOf(account.id).describe();
+
+    const again = await place(account);
+    const problem = expectProblem(again, 409);
+    expect(problem.type).toBe('https://cobranza.dev/problems/account-closed');
+    expect(again.body.accountStatus).toBe('cancelled');
+    expect(problem.errors).toEqual([{ field: 'id', message: 'the account is closed (cancelled)' }]);
+    const after = await handleOf(account.id).describe();
+    expect(after.runId).toBe(closedRun.runId);
+    expect(after.typedSearchAttributes.get(DUNNING_OUTCOME)).toBe('cancelled');
+  });
+});
