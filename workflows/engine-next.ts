@@ -4,7 +4,7 @@ import type { EngineState } from './engine-state';
 import { primaryZone, zonesOf } from './engine-state';
 import type { EventStep, LadderStep } from './ladder';
 import type { AccountStatus } from './messages';
-import { MS, addDays, instantAt, parseLocalTime } from './zoned-time';
+import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
 
 /** A note the engine attaches to a decision: every move and every non-action, with its reason. */
 export interface DecisionNote {
@@ -112,6 +112,17 @@ function nextOnLadder(state: EngineState, now: number): Decision {
   let currentIndex = pending.findIndex((p) => p.at > now) - 1;
   if (currentIndex === -2) currentIndex = pending.length - 1;
   if (currentIndex < 0) currentIndex = 0;
+  // A debtor never contacted must hear from us before an agent calls: an account placed long after its due date
+  // sends the latest due message first (its first contact), and the agent task follows.
+  if (pending[currentIndex]!.step.kind !== 'message' && state.contacts.length === 0) {
+    for (let i = currentIndex - 1; i >= 0; i--) {
+      const candidate = pending[i]!;
+      if (candidate.step.kind === 'message' && !(isPreDue(candidate.step) && dueDatePassed(state, now))) {
+        currentIndex = i;
+        break;
+      }
+    }
+  }
   const current = pending[currentIndex]!;
   const superseded = pending.slice(0, currentIndex).map((p) => p.step.id);
   const notes: DecisionNote[] = superseded.map((id) => ({
@@ -134,7 +145,18 @@ function nextOnLadder(state: EngineState, now: number): Decision {
   if (step.kind === 'agent_task') {
     return { type: 'act', at: Math.max(current.at, now), action: actionOf(base, 'agent_task'), notes };
   }
+  // "Your payment is due on the 1st" is false on the 2nd: a pre-due nudge not sent by its due date is dropped.
+  if (isPreDue(step) && dueDatePassed(state, now)) {
+    return { type: 'act', at: now, action: actionOf(base, 'skip', { reason: 'due_date_passed' }), notes };
+  }
   return planMessage(state, base, step.channels, now, notes);
+}
+
+const isPreDue = (step: LadderStep): boolean => step.trigger.offsetDays < 0;
+
+/** The due date is over in the debtor's zone: the instant is on a later local day. */
+function dueDatePassed(state: EngineState, now: number): boolean {
+  return localParts(primaryZone(state), now).date > addDays(state.account.dueDate, state.shiftDays);
 }
 
 type ActionBase = Omit<PlannedAction, 'kind' | 'channel' | 'to'>;

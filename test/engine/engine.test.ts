@@ -79,6 +79,21 @@ describe('the default ladder', () => {
     ]);
   });
 
+  it('an account placed 40 days late still gets a first message (the latest due one) before its agent task', () => {
+    const start = '2027-01-10T18:00:00Z'; // due 2026-12-01: every step of the ladder is long due
+    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2027-01-20T00:00:00Z') });
+    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['week-1-email', 'agent-task']);
+    expect(r.executed[0]!.decision.action).toMatchObject({ kind: 'message', channel: 'email' });
+    expect(r.state.steps['day-1-sms']).toMatchObject({ outcome: 'superseded' });
+  });
+
+  it('a pre-due nudge is never sent once the due date has passed: it is skipped as due_date_passed', () => {
+    const start = '2026-12-02T14:00:00Z'; // 08:00 on 12-02 in Mexico City: due yesterday, day-1 SMS due at 10:MM
+    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2026-12-03T00:00:00Z') });
+    expect(r.state.steps['pre-due-nudge']).toMatchObject({ outcome: 'skipped', reason: 'due_date_passed' });
+    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['day-1-sms']);
+  });
+
   it('a late start outside the window waits for the next allowed instant instead of firing at once', () => {
     const start = '2026-12-10T05:00:00Z'; // 23:00 on 12-09 in Mexico City
     const r = drive(stateFor(ana(), start), { from: ms(start), until: UNTIL });
