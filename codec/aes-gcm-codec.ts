@@ -104,7 +104,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       );
     }
     const decoded = temporal.api.common.v1.Payload.decode(plaintext);
-    const original: Payload = { metadata: decoded.metadata, data: decoded.data };
+    // A payload serialized without data (binary/null: a void result) decodes to protobufjs's default, a plain
+    // array rather than bytes; callers such as the codec server's JSON writer need a Uint8Array.
+    const bytes = decoded.data instanceof Uint8Array ? decoded.data : Uint8Array.from(decoded.data ?? []);
+    const original: Payload = { metadata: decoded.metadata, data: bytes };
     if (decoded.externalPayloads?.length) original.externalPayloads = decoded.externalPayloads;
     return original;
   }

@@ -132,6 +132,13 @@ describe('codec server: /decode and /encode over HTTP', () => {
     expect(fromB64Json(payload!.data)).toEqual(debtor);
   });
 
+  it('decodes an encrypted payload that had no data, such as a void activity result (binary/null)', async () => {
+    const encrypted = payloadsToJson(await codec.encode([defaultPayloadConverter.toPayload(undefined)]));
+    const res = await post('/decode').send(encrypted);
+    expect(res.status).toBe(200);
+    expect(payloadsOf(res).payloads).toEqual([{ metadata: { encoding: b64('binary/null') }, data: '' }]);
+  });
+
   it('encodes, and what it encodes decodes again; unencrypted payloads pass through /decode', async () => {
     const encoded = await post('/encode').send(plainBody());
     expect(encoded.status).toBe(200);
