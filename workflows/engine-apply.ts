@@ -274,7 +274,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
       reject(s, record, event.at, event.signal, event.problem);
       break;
     case 'actionStarted':
-      startAction(s, event.decision, event.at, record, note, setStep);
+      startAction(s, event.decision, event.at, record, note, setStep, finish);
       break;
     case 'actionSucceeded': {
       const channel = event.channel;
@@ -405,7 +405,8 @@ function startAction(
   at: number,
   record: RecordFn,
   note: (n: DecisionNote) => void,
-  setStep: (key: string, rec: StepRecord) => void
+  setStep: (key: string, rec: StepRecord) => void,
+  finishAccount: (status: AccountStatus, reason: string) => void
 ) {
   const { action } = decision;
   for (const n of decision.notes) note(n);
@@ -479,6 +480,23 @@ function startAction(
         ];
         record({ step: `agreement:${a.agreementId}`, outcome: 'recorded', reason: 'agreement_broken' });
         resumeLadderIfIdle(s, at);
+      }
+      break;
+    }
+    case 'end': {
+      setStep(action.stepKey, { outcome: 'ended', at, reason: `ladder_end_${action.outcome}` });
+      if (action.outcome === 'agent') {
+        s.handoff = 'agent';
+        s.pendingTasks = [
+          ...s.pendingTasks,
+          { taskKey: action.stepKey, reason: 'handed_to_agent', template: action.template },
+        ];
+        record({ step: action.stepKey, outcome: 'recorded', reason: 'handed_to_agent' });
+      } else {
+        finishAccount(
+          action.outcome === 'external_agency' ? 'external_agency' : 'exhausted',
+          `ladder_end_${action.outcome}`
+        );
       }
       break;
     }

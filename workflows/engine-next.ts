@@ -2,7 +2,7 @@ import { addressFor, type Channel } from './account';
 import { nextAllowedInstant, type CountedContact, type Move } from './contact-rules';
 import type { EngineState } from './engine-state';
 import { primaryZone, zonesOf } from './engine-state';
-import type { EventStep, LadderStep } from './ladder';
+import type { EventStep, LadderEnd, LadderStep } from './ladder';
 import type { AccountStatus } from './messages';
 import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
 
@@ -17,7 +17,7 @@ export interface DecisionNote {
   detail?: string;
 }
 
-export type ActionKind = 'message' | 'agent_task' | 'promise_check' | 'installment_check' | 'skip';
+export type ActionKind = 'message' | 'agent_task' | 'promise_check' | 'installment_check' | 'skip' | 'end';
 
 export interface PlannedAction {
   stepKey: string;
@@ -32,6 +32,8 @@ export interface PlannedAction {
   plannedAt: number;
   /** Why a `skip` action skips. */
   reason?: string;
+  /** How an `end` action ends collection. */
+  outcome?: LadderEnd;
   /** Ladder steps passed over because a later one is already due. */
   superseded: string[];
 }
@@ -96,8 +98,13 @@ export function ladderStepInstant(state: EngineState, step: LadderStep): number 
   );
 }
 
+/** Product policy: collection never ends sooner than two weeks after the debtor was first contacted. */
+export const END_AFTER_FIRST_CONTACT_DAYS = 14;
+
 function nextOnLadder(state: EngineState, now: number): Decision {
   if (state.ceased) return wait('cease_communication', 'the debtor asked for all communication to stop');
+  if (state.handoff === 'agent')
+    return wait('with_agent', 'the ladder handed the account to an agent: no automated message goes out');
   const pending: { step: LadderStep; at: number }[] = [];
   for (const step of state.ladder.steps) {
     if (state.steps[step.id]) continue;
@@ -144,6 +151,14 @@ function nextOnLadder(state: EngineState, now: number): Decision {
   };
   if (step.kind === 'agent_task') {
     return { type: 'act', at: Math.max(current.at, now), action: actionOf(base, 'agent_task'), notes };
+  }
+  if (step.kind === 'end') {
+    // A debtor first reached late (a late placement) still gets time to answer before collection ends.
+    const first = state.contacts[0]?.at;
+    const at = Math.max(current.at, now, first === undefined ? 0 : first + END_AFTER_FIRST_CONTACT_DAYS * MS.DAY);
+    const action = actionOf(base, 'end');
+    action.outcome = step.outcome!;
+    return { type: 'act', at, action, notes };
   }
   // "Your payment is due on the 1st" is false on the 2nd: a pre-due nudge not sent by its due date is dropped.
   if (isPreDue(step) && dueDatePassed(state, now)) {

@@ -17,8 +17,10 @@ export interface EngineState {
   zone: string | null;
   jitterMs: number;
   startedAt: number;
-  /** Set once: paid, settled, cancelled, dispute_upheld. */
+  /** Set once: paid, settled, cancelled, dispute_upheld, exhausted, external_agency. */
   terminal: AccountStatus | null;
+  /** The ladder's end handed the account to an agent: no more automated messages (absent in older states). */
+  handoff?: 'agent' | null;
   mode: 'ladder' | 'promise' | 'agreement';
   balanceMinor: number;
   paidMinor: number;
@@ -48,7 +50,7 @@ export interface EngineState {
 }
 
 export interface StepRecord {
-  outcome: 'sent' | 'task_created' | 'skipped' | 'superseded' | 'failed' | 'checked';
+  outcome: 'sent' | 'task_created' | 'skipped' | 'superseded' | 'failed' | 'checked' | 'ended';
   at: number;
   channel?: Channel;
   reason?: string;

@@ -94,6 +94,7 @@ export function accountStatus(state: EngineState): AccountStatus {
   if (state.ceased) return 'ceased';
   if (state.mode === 'promise') return 'promise_open';
   if (state.mode === 'agreement') return 'in_agreement';
+  if (state.handoff === 'agent') return 'with_agent';
   return 'active';
 }
 

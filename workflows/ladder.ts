@@ -5,21 +5,35 @@ const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a loca
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case step id');
 const templateKey = z.string().regex(/^[a-z0-9_]+$/, 'expected a snake_case template key');
 
+/**
+ * How collection ends when the ladder runs out: `exhausted` (no more collection by this service), `external_agency`
+ * (placed with an outside agency), or `agent` (an agent takes the account over: a task is created and no further
+ * automated message goes out, while payments, promises and agreements are still taken).
+ */
+export const LadderEndSchema = z.enum(['exhausted', 'external_agency', 'agent']);
+export type LadderEnd = z.infer<typeof LadderEndSchema>;
+
 /** A ladder step fires at a local time of day, `offsetDays` after the account's due date (negative: before). */
 export const LadderStepSchema = z
   .strictObject({
     id: stepId,
     name: z.string().min(1),
-    kind: z.enum(['message', 'agent_task']),
+    kind: z.enum(['message', 'agent_task', 'end']),
     trigger: z.strictObject({ from: z.literal('dueDate'), offsetDays: z.number().int().min(-60).max(365) }),
     localTime,
     /** Preference order; a permanently failed or opted-out channel falls back to the next one. */
     channels: z.array(ChannelSchema).max(3).default([]),
     template: templateKey,
+    /** `end` steps only. */
+    outcome: LadderEndSchema.optional(),
   })
   .refine((s) => s.kind !== 'message' || s.channels.length > 0, {
     message: 'a message step needs at least one channel',
     path: ['channels'],
+  })
+  .refine((s) => (s.kind === 'end') === (s.outcome !== undefined), {
+    message: 'an end step names its outcome (exhausted, external_agency or agent), and only an end step does',
+    path: ['outcome'],
   });
 export type LadderStep = z.infer<typeof LadderStepSchema>;
 
@@ -67,13 +81,16 @@ export const LadderSchema = z
       const prev = ladder.steps[i - 1];
       if (prev && prev.trigger.offsetDays > step.trigger.offsetDays)
         ctx.addIssue({ code: 'custom', message: 'steps must be ordered by offsetDays', path: ['steps', i, 'trigger'] });
+      if (step.kind === 'end' && i !== ladder.steps.length - 1)
+        ctx.addIssue({ code: 'custom', message: 'an end step must be the last step', path: ['steps', i, 'kind'] });
     });
   });
 export type Ladder = z.infer<typeof LadderSchema>;
 
 /**
  * The mission's ladder: pre-due nudge (due−3 d), day-1 SMS (due+1), week-1 email (due+7), agent task (due+14 if
- * still unpaid), and the promise-to-pay follow-up (reminder the day before, check at promised date + grace).
+ * still unpaid), a final notice (due+30) and the end of collection (due+45: exhausted), with the promise-to-pay
+ * follow-up (reminder the day before, check at promised date + grace).
  */
 export const defaultLadder: Ladder = LadderSchema.parse({
   id: 'default',
@@ -115,6 +132,25 @@ export const defaultLadder: Ladder = LadderSchema.parse({
       channels: [],
       template: 'agent_call_unpaid',
     },
+    {
+      id: 'final-notice',
+      name: 'final notice',
+      kind: 'message',
+      trigger: { from: 'dueDate', offsetDays: 30 },
+      localTime: '09:00',
+      channels: ['email', 'sms'],
+      template: 'final_notice',
+    },
+    {
+      id: 'ladder-end',
+      name: 'end of collection',
+      kind: 'end',
+      trigger: { from: 'dueDate', offsetDays: 45 },
+      localTime: '09:00',
+      channels: [],
+      template: 'ladder_end',
+      outcome: 'exhausted',
+    },
   ],
   promise: {
     reminder: { offsetDays: -1, localTime: '10:00', channels: ['sms', 'email'], template: 'promise_reminder' },
@@ -133,13 +169,11 @@ export const defaultLadder: Ladder = LadderSchema.parse({
   },
 });
 
-/** Every template key a ladder can ask for, with the channels it is sent on. Messaging renders these. */
-export function templateKeysOf(ladder: Ladder): string[] {
+/** Every template a ladder sends as a message (steps and reminders); agent-task and end templates send nothing. */
+export function messageTemplateKeysOf(ladder: Ladder): string[] {
   return [
-    ...ladder.steps.map((s) => s.template),
+    ...ladder.steps.filter((s) => s.kind === 'message').map((s) => s.template),
     ladder.promise.reminder.template,
-    ladder.promise.brokenTaskTemplate,
     ladder.agreement.reminder.template,
-    ladder.agreement.brokenTaskTemplate,
   ];
 }

@@ -58,7 +58,10 @@ export type AccountStatus =
   | 'settled'
   | 'cancelled'
   | 'ceased'
-  | 'dispute_upheld';
+  | 'dispute_upheld'
+  | 'exhausted'
+  | 'external_agency'
+  | 'with_agent';
 
 /** A decision the engine took: every action and every non-action carries a machine-readable reason. */
 export interface DecisionRecord {
@@ -77,7 +80,7 @@ export interface PlannedActionView {
   at: string;
   local: string;
   step: string;
-  kind: 'message' | 'agent_task' | 'check';
+  kind: 'message' | 'agent_task' | 'check' | 'end';
   channel?: Channel;
   template?: string;
   amountMinor: number;

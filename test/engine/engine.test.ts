@@ -42,18 +42,46 @@ const anaJitterMin = Math.floor(jitterFor(ana().id) / 60_000);
 const hh = (h: number) => `${String(h).padStart(2, '0')}:${String(anaJitterMin).padStart(2, '0')}`;
 
 describe('the default ladder', () => {
-  it('runs pre-due nudge, day-1 SMS, week-1 email and agent task for an unpaid account in Mexico City', () => {
+  it('runs pre-due nudge, day-1 SMS, week-1 email, agent task and final notice for an unpaid account in Mexico City', () => {
     expect(timeline(run())).toEqual([
       `pre-due-nudge@2026-11-28 ${hh(10)} sms 150000`,
       `day-1-sms@2026-12-02 ${hh(10)} sms 150000`,
       `week-1-email@2026-12-08 ${hh(9)} email 150000`,
       `agent-task@2026-12-15 ${hh(9)} task 150000`,
+      `final-notice@2026-12-31 ${hh(9)} email 150000`,
     ]);
   });
 
-  it('then waits with ladder_exhausted, a machine-readable reason', () => {
+  it('then ends collection as exhausted at due + 45 days, with the reason recorded', () => {
     const r = run();
+    expect(r.state.terminal).toBe('exhausted');
+    expect(r.state.steps['ladder-end']).toMatchObject({ outcome: 'ended', reason: 'ladder_end_exhausted' });
+    expect(wall(MX, r.state.steps['ladder-end']!.at).date).toBe('2027-01-15');
+    expect(next(r.state, UNTIL)).toEqual({ type: 'done', status: 'exhausted' });
+  });
+
+  it('a ladder without an end step waits with ladder_exhausted, a machine-readable reason', () => {
+    const ladder = LadderSchema.parse({ ...defaultLadder, steps: defaultLadder.steps.slice(0, 4) });
+    const r = drive(stateFor(ana(), START, ladder), { from: ms(START), until: UNTIL });
+    expect(r.state.terminal).toBeNull();
     expect(next(r.state, UNTIL)).toMatchObject({ type: 'wait', reason: { code: 'ladder_exhausted' } });
+  });
+
+  it('an end step handing the account to an agent creates a task, then sends nothing more: status with_agent', () => {
+    const steps = defaultLadder.steps.map((st) => (st.kind === 'end' ? { ...st, outcome: 'agent' as const } : st));
+    const ladder = LadderSchema.parse({ ...defaultLadder, steps });
+    const r = drive(stateFor(ana(), START, ladder), { from: ms(START), until: UNTIL });
+    expect(r.executed.map((e) => e.decision.action.stepKey).slice(-2)).toEqual(['final-notice', 'ladder-end']);
+    expect(r.state.terminal).toBeNull();
+    expect(statusOf(r.state, UNTIL)).toMatchObject({ status: 'with_agent', waitReason: { code: 'with_agent' } });
+  });
+
+  it('an account placed after its whole ladder gets a first message, and collection ends two weeks after it', () => {
+    const start = '2027-02-10T18:00:00Z';
+    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2027-04-01T00:00:00Z') });
+    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['final-notice']);
+    expect(r.state.terminal).toBe('exhausted');
+    expect(r.state.steps['ladder-end']!.at).toBe(r.executed[0]!.at + 14 * 86_400_000);
   });
 
   it('fires each step at most once, however often next is asked', () => {
@@ -69,7 +97,7 @@ describe('the default ladder', () => {
 
   it('an account started late fires only the current step; earlier ones are recorded as superseded', () => {
     const r = drive(stateFor(ana(), '2026-12-10T18:00:00Z'), { from: ms('2026-12-10T18:00:00Z'), until: UNTIL });
-    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['week-1-email', 'agent-task']);
+    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['week-1-email', 'agent-task', 'final-notice']);
     expect(r.executed[0]!.at).toBe(ms('2026-12-10T18:00:00Z'));
     expect(r.state.steps['pre-due-nudge']).toMatchObject({ outcome: 'superseded' });
     expect(r.state.steps['day-1-sms']).toMatchObject({ outcome: 'superseded' });
@@ -79,12 +107,19 @@ describe('the default ladder', () => {
     ]);
   });
 
-  it('an account placed 40 days late still gets a first message (the latest due one) before its agent task', () => {
-    const start = '2027-01-10T18:00:00Z'; // due 2026-12-01: every step of the ladder is long due
-    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2027-01-20T00:00:00Z') });
+  it('an account placed 20 days late still gets a first message (the latest due one) before its agent task', () => {
+    const start = '2026-12-21T18:00:00Z'; // due 2026-12-01: the week-1 email and the agent task are both due
+    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2026-12-25T00:00:00Z') });
     expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['week-1-email', 'agent-task']);
     expect(r.executed[0]!.decision.action).toMatchObject({ kind: 'message', channel: 'email' });
     expect(r.state.steps['day-1-sms']).toMatchObject({ outcome: 'superseded' });
+  });
+
+  it('an account placed 40 days late gets the final notice as its first message, the latest one due', () => {
+    const start = '2027-01-10T18:00:00Z';
+    const r = drive(stateFor(ana(), start), { from: ms(start), until: ms('2027-01-20T00:00:00Z') });
+    expect(r.executed.map((e) => e.decision.action.stepKey)).toEqual(['final-notice']);
+    expect(r.state.steps['agent-task']).toMatchObject({ outcome: 'superseded' });
   });
 
   it('a pre-due nudge is never sent once the due date has passed: it is skipped as due_date_passed', () => {
@@ -102,7 +137,7 @@ describe('the default ladder', () => {
 
   it('quotes the account currency-free minor units in every action: amountMinor is the balance at decision time', () => {
     const r = run([pay('2026-11-29T18:00:00Z', 1_000)]);
-    expect(r.executed.map((e) => e.decision.action.amountMinor)).toEqual([150_000, 149_000, 149_000, 149_000]);
+    expect(r.executed.map((e) => e.decision.action.amountMinor)).toEqual([150_000, 149_000, 149_000, 149_000, 149_000]);
   });
 });
 
@@ -124,6 +159,7 @@ describe('payments', () => {
     expect(timeline(r).slice(2)).toEqual([
       `week-1-email@2026-12-08 ${hh(9)} email 100000`,
       `agent-task@2026-12-15 ${hh(9)} task 100000`,
+      `final-notice@2026-12-31 ${hh(9)} email 100000`,
     ]);
   });
 
@@ -219,6 +255,7 @@ describe('channel failures', () => {
       'day-1-sms:email',
       'week-1-email:email',
       'agent-task:task',
+      'final-notice:email',
     ]);
     expect(r.state.channels.sms).toBe('failed');
   });
@@ -295,6 +332,7 @@ describe('channel failures', () => {
       'day-1-sms:sms',
       'week-1-email:email',
       'agent-task:task',
+      'final-notice:email',
     ]);
     // The only channel the step was ever planned on is SMS: email was never offered as a fallback.
     const nudgeChannels = new Set(
@@ -348,6 +386,7 @@ describe('promises to pay', () => {
       `promise-broken:p1@2026-12-12 ${hh(9)} task 150000`,
       `week-1-email@2026-12-16 ${hh(9)} email 150000`,
       `agent-task@2026-12-23 ${hh(9)} task 150000`,
+      `final-notice@2027-01-08 ${hh(9)} email 150000`,
     ]);
     expect(r.state.promises[0]).toMatchObject({ status: 'broken' });
   });
@@ -357,6 +396,7 @@ describe('promises to pay', () => {
     expect(timeline(r).slice(3)).toEqual([
       `week-1-email@2026-12-16 ${hh(9)} email 100000`,
       `agent-task@2026-12-23 ${hh(9)} task 100000`,
+      `final-notice@2027-01-08 ${hh(9)} email 100000`,
     ]);
     expect(r.state.promises[0]).toMatchObject({ status: 'kept' });
   });
@@ -478,6 +518,7 @@ describe('payment agreements', () => {
       `agreement-broken:ag1@2026-12-23 ${hh(9)} task 110000`,
       `week-1-email@2026-12-27 ${hh(9)} email 110000`,
       `agent-task@2027-01-03 ${hh(9)} task 110000`,
+      `final-notice@2027-01-19 ${hh(9)} email 110000`,
     ]);
     expect(r.state.agreement!.installments.map((i) => i.status)).toEqual(['kept', 'missed', 'pending']);
   });
@@ -513,6 +554,7 @@ describe('disputes', () => {
     expect(timeline(r).slice(2)).toEqual([
       `week-1-email@2026-12-18 ${hh(9)} email 150000`,
       `agent-task@2026-12-25 ${hh(9)} task 150000`,
+      `final-notice@2027-01-10 ${hh(9)} email 150000`,
     ]);
   });
 
@@ -585,9 +627,9 @@ describe('each jurisdiction through the whole ladder', () => {
     );
   });
 
-  it('Emily Carter in Massachusetts: four steps, each inside 08:00–21:00 Eastern', () => {
+  it('Emily Carter in Massachusetts: five steps, each inside 08:00–21:00 Eastern', () => {
     const r = run([], {}, emily('US-MA'));
-    expect(r.executed).toHaveLength(4);
+    expect(r.executed).toHaveLength(5);
     for (const e of messages(r)) {
       const m = wall('America/New_York', e.at).minuteOfDay;
       expect(m).toBeGreaterThanOrEqual(8 * 60);

@@ -36,12 +36,13 @@ function problemsOf(input: unknown) {
 describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, partial payment 50 000 on 2026-12-03)', () => {
   const result = runPreview(scenario());
 
-  it('plans pre-due nudge, day-1 SMS, week-1 email quoting 100 000, then the agent task', () => {
+  it('plans pre-due nudge, day-1 SMS, week-1 email quoting 100 000, the agent task, then the final notice', () => {
     expect(result.actions.map((a) => [a.step, a.kind, a.channel ?? null, a.amountMinor])).toEqual([
       ['pre-due-nudge', 'message', 'sms', 150_000],
       ['day-1-sms', 'message', 'sms', 150_000],
       ['week-1-email', 'message', 'email', 100_000],
       ['agent-task', 'agent_task', null, 100_000],
+      ['final-notice', 'message', 'email', 100_000],
     ]);
   });
 
@@ -51,12 +52,13 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
       '2026-12-02T10:55:23-06:00',
       '2026-12-08T09:55:23-06:00',
       '2026-12-15T09:55:23-06:00',
+      '2026-12-31T09:55:23-06:00',
     ]);
     expect(result.actions[0]!.at).toBe('2026-11-28T16:55:23.000Z');
   });
 
-  it('ends active with the lowered balance, at the agent-task stage, with nothing skipped', () => {
-    expect(result.final).toEqual({ status: 'active', balanceMinor: 100_000, stage: 'agent-task' });
+  it('ends exhausted with the lowered balance after the final notice, with nothing skipped', () => {
+    expect(result.final).toEqual({ status: 'exhausted', balanceMinor: 100_000, stage: 'final-notice' });
     expect(result.skipped).toEqual([]);
   });
 

@@ -493,6 +493,13 @@ describe('properties of the contact rules', () => {
   });
 
   it('the default ladder is the one every property scenario runs', () => {
-    expect(defaultLadder.steps.map((s) => s.id)).toEqual(['pre-due-nudge', 'day-1-sms', 'week-1-email', 'agent-task']);
+    expect(defaultLadder.steps.map((s) => s.id)).toEqual([
+      'pre-due-nudge',
+      'day-1-sms',
+      'week-1-email',
+      'agent-task',
+      'final-notice',
+      'ladder-end',
+    ]);
   });
 });

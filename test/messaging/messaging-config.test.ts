@@ -194,7 +194,7 @@ describe('TWILIO_WHATSAPP_CONTENT_SIDS: the approved WhatsApp template of each m
         })
       )
     ).toEqual([
-      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "day1_reminder:es-MX": unknown template "day1_reminder" (expected one of pre_due_nudge, day_1_reminder, week_1_notice, promise_reminder, installment_reminder)',
+      'TWILIO_WHATSAPP_CONTENT_SIDS: entry "day1_reminder:es-MX": unknown template "day1_reminder" (expected one of pre_due_nudge, day_1_reminder, week_1_notice, final_notice, promise_reminder, installment_reminder)',
       'TWILIO_WHATSAPP_CONTENT_SIDS: entry "week_1_notice:español": "español" is not a locale such as es-MX or a language such as es',
       'TWILIO_WHATSAPP_CONTENT_SIDS: entry "promise_reminder:pt-BR": expected a Content SID: HX + 32 hex digits',
       'TWILIO_WHATSAPP_CONTENT_SIDS: entry "installment_reminder": expected "<template>:<locale>", e.g. "day_1_reminder:es-MX" or "day_1_reminder:es"',
@@ -232,7 +232,14 @@ describe('TWILIO_WHATSAPP_CONTENT_SIDS: the approved WhatsApp template of each m
   it('does not warn when language entries cover every template and supported locale', () => {
     const logger = recordingLogger();
     const sids: Record<string, string> = {};
-    const templates = ['pre_due_nudge', 'day_1_reminder', 'week_1_notice', 'promise_reminder', 'installment_reminder'];
+    const templates = [
+      'pre_due_nudge',
+      'day_1_reminder',
+      'week_1_notice',
+      'final_notice',
+      'promise_reminder',
+      'installment_reminder',
+    ];
     templates.forEach((t, i) =>
       ['es', 'pt', 'en'].forEach((l, j) => (sids[`${t}:${l}`] = `HX${String(i * 3 + j).padStart(32, '0')}`))
     );

@@ -3,7 +3,7 @@ import { MESSAGE_TEMPLATE_KEYS } from '../../activities/messaging/templates/mess
 import { formatAmount } from '../../activities/messaging/templates/format-values';
 import { renderMessage, type RenderInput } from '../../activities/messaging/templates/render-message';
 import { SUPPORTED_LOCALES } from '../../activities/messaging/templates/resolve-locale';
-import { defaultLadder, templateKeysOf } from '../../workflows/ladder';
+import { defaultLadder, messageTemplateKeysOf } from '../../workflows/ladder';
 
 const creditorBR = {
   name: 'Aurora Crédito Ltda.',
@@ -99,7 +99,7 @@ describe('message templates', () => {
   );
 
   it('covers every message template of the default ladder', () => {
-    const messageTemplates = templateKeysOf(defaultLadder).filter((k) => !k.startsWith('agent_call_'));
+    const messageTemplates = messageTemplateKeysOf(defaultLadder);
     expect([...new Set(messageTemplates)].sort()).toEqual([...MESSAGE_TEMPLATE_KEYS].sort());
   });
 

@@ -67,7 +67,7 @@ describe('dunningWorkflow replay: the default ladder', () => {
     await replayer.bundle();
   });
 
-  it('Ana never pays: pre-due nudge, day-1 SMS, week-1 email, agent task, then waits', async () => {
+  it('Ana never pays: pre-due nudge, day-1 SMS, week-1 email, agent task, then waits for the final notice', async () => {
     const h = new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
       .task()
       .upsert()
@@ -119,6 +119,7 @@ describe('dunningWorkflow replay: the default ladder', () => {
         { taskId: 'task-901', created: true }
       )
       .upsert()
+      .waitUntil('2026-12-31T15:51:01.000Z', 'final notice: scheduled')
       .signal('2026-12-20T17:00:00.000Z', 'cancel', { reason: 'write_off' })
       .upsert()
       .record('account closed: cancelled');
@@ -148,7 +149,9 @@ describe('dunningWorkflow replay: the default ladder', () => {
       'timer until 2026-12-15T15:51:01.000Z: agent task: scheduled',
       'createAgentTask: agent task: agent task',
       'upsert search attributes',
-      // The exhausted ladder waits without a timer; the write-off signal ends it.
+      // The final notice is two weeks away; the write-off signal ends the wait, and the account.
+      'timer until 2026-12-31T15:51:01.000Z: final notice: scheduled',
+      'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: account closed: cancelled',
       'complete',
@@ -195,6 +198,8 @@ describe('dunningWorkflow replay: the default ladder', () => {
       // 10:51:01 to 09:51:01 local, six days later (Mexico City keeps UTC-6 all year).
       ['2026-12-08T15:51:01.000Z', 6 * DAY - HOUR, 'week-1 email: scheduled', false],
       ['2026-12-15T15:51:01.000Z', 7 * DAY, 'agent task: scheduled', false],
+      // Cancelled by the write-off five days in.
+      ['2026-12-31T15:51:01.000Z', 16 * DAY, 'final notice: scheduled', true],
     ]);
     expect(
       rec.searchAttributeUpserts.map((u) => [u.values.DunningStage, u.values.DunningStatus, u.values.NextActionAt])
@@ -203,7 +208,7 @@ describe('dunningWorkflow replay: the default ladder', () => {
       ['pre-due-nudge', 'active', '2026-12-02T16:51:01.000Z'],
       ['day-1-sms', 'active', '2026-12-08T15:51:01.000Z'],
       ['week-1-email', 'active', '2026-12-15T15:51:01.000Z'],
-      ['agent-task', 'active', null],
+      ['agent-task', 'active', '2026-12-31T15:51:01.000Z'],
       ['agent-task', 'cancelled', null],
     ]);
     // Placement first and the write-off last; what each step did is written by the activity that did it.

@@ -280,6 +280,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
         { taskId: 'task-1202', created: true }
       )
       .upsert()
+      .waitUntil('2027-01-09T15:51:01.000Z', 'final notice: scheduled')
       .signal('2027-01-04T17:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-1', amountMinor: 150_000 })
       .upsert()
       .record('account closed: paid')
@@ -305,6 +306,8 @@ describe('dunningWorkflow replay: promises to pay', () => {
       'timer until 2026-12-24T15:51:01.000Z: agent task: scheduled',
       'createAgentTask: agent task: agent task',
       'upsert search attributes',
+      'timer until 2027-01-09T15:51:01.000Z: final notice: scheduled',
+      'cancel timer',
       'upsert search attributes',
       'recordAccountChanges: account closed: paid',
       'complete',
@@ -318,9 +321,11 @@ describe('dunningWorkflow replay: promises to pay', () => {
       ['promise-reminder:prom-ana-1', 'sms', 150_000],
       ['week-1-email', 'email', 150_000],
     ]);
-    expect(timers(rec).slice(-2)).toEqual([
+    expect(timers(rec).slice(-3)).toEqual([
       ['2026-12-17T15:51:01.000Z', 5 * DAY, 'week-1 email: scheduled', false],
       ['2026-12-24T15:51:01.000Z', 7 * DAY, 'agent task: scheduled', false],
+      // The payment on 2027-01-04 ends the wait for the final notice.
+      ['2027-01-09T15:51:01.000Z', 16 * DAY, 'final notice: scheduled', true],
     ]);
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'agent-task' } });
   });

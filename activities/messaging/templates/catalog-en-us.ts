@@ -18,6 +18,11 @@ export const enUS: LocaleCatalog = {
       subject: 'Notice: your payment of {amount} is past due since {date}',
       body: 'Your payment of {amount} has been past due since {date}. If you need a payment plan, reply to this email and we will help.',
     },
+    final_notice: {
+      sms: 'Hi {name}, final notice: your payment of {amount}, past due since {date}, is still open. Call or reply to agree a solution.',
+      subject: 'Final notice: your payment of {amount} is past due since {date}',
+      body: 'This is our final notice about your payment of {amount}, past due since {date}. After this notice our automated reminders end; contact us to agree a payment or a plan.',
+    },
     promise_reminder: {
       sms: 'Hi {name}, a reminder of the {amount} payment you scheduled for {date}.',
       subject: 'Reminder: your {amount} payment on {date}',

@@ -18,6 +18,11 @@ export const esMX: LocaleCatalog = {
       subject: 'Aviso: tu pago de {amount} está vencido desde el {date}',
       body: 'Tu pago de {amount} está vencido desde el {date}. Si necesitas un plan de pagos, responde a este correo y te ayudamos.',
     },
+    final_notice: {
+      sms: 'Hola {name}, último aviso: tu pago de {amount}, vencido desde el {date}, sigue pendiente. Comunícate con nosotros para acordar una solución.',
+      subject: 'Último aviso: tu pago de {amount} está vencido desde el {date}',
+      body: 'Este es nuestro último aviso sobre tu pago de {amount}, vencido desde el {date}. Después de este aviso terminan nuestros recordatorios automáticos; comunícate con nosotros para acordar un pago o un plan de pagos.',
+    },
     promise_reminder: {
       sms: 'Hola {name}, te recordamos tu compromiso de pago de {amount} para el {date}.',
       subject: 'Recordatorio: tu pago de {amount} del {date}',

@@ -19,6 +19,11 @@ export const ptBR: LocaleCatalog = {
       subject: 'Aviso: pagamento de {amount} em atraso desde {date}',
       body: 'Seu pagamento de {amount} está em atraso desde {date}. Se precisar de um parcelamento, responda a este e-mail que ajudamos.',
     },
+    final_notice: {
+      sms: 'Olá {name}, último aviso: seu pagamento de {amount}, em atraso desde {date}, continua em aberto. Fale conosco para combinar uma solução.',
+      subject: 'Último aviso: pagamento de {amount} em atraso desde {date}',
+      body: 'Este é o nosso último aviso sobre o seu pagamento de {amount}, em atraso desde {date}. Depois deste aviso terminam os nossos lembretes automáticos; fale conosco para combinar um pagamento ou um parcelamento.',
+    },
     promise_reminder: {
       sms: 'Olá {name}, lembramos o pagamento de {amount} combinado para {date}.',
       subject: 'Lembrete: pagamento de {amount} em {date}',

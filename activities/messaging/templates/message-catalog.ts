@@ -10,6 +10,7 @@ export const MESSAGE_TEMPLATE_KEYS = [
   'pre_due_nudge',
   'day_1_reminder',
   'week_1_notice',
+  'final_notice',
   'promise_reminder',
   'installment_reminder',
 ] as const;
