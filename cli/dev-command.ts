@@ -161,11 +161,13 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     );
   }
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  // Ctrl-C reaches this process twice under npm (the terminal signals the whole group, and npm forwards it again),
+  // so the handler stays until the shutdown is done: a repeated signal must not end it half-way.
+  let stop!: () => void;
+  const stopping = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await stopping;
   process.stdout.write('stopping…\n');
   await new Promise<void>((resolve) => server.close(() => resolve()));
   codec?.close();
@@ -173,6 +175,8 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   await running;
   await temporal.close();
   await database.close();
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   return 0;
 }
 
