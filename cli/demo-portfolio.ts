@@ -10,7 +10,7 @@ export interface DemoPortfolio {
   /** The account whose first message is due right now, in a jurisdiction whose contact window is open now. */
   dueNow: { accountId: string; jurisdiction: string; zone: string } | null;
   /** When no window is open anywhere now: the account that would go first, and when it may. */
-  firstContact: { accountId: string; at: number; zone: string };
+  firstContact: { accountId: string; jurisdiction: string; at: number; zone: string };
 }
 
 const link = (id: string) => `https://pay.example.com/${id}`;
@@ -112,7 +112,12 @@ export function demoPortfolio(now: Date): DemoPortfolio {
     dueNow: open
       ? { accountId: open.account.id, jurisdiction: open.account.debtor.jurisdiction, zone: open.zone }
       : null,
-    firstContact: { accountId: first.account.id, at: first.at, zone: first.zone },
+    firstContact: {
+      accountId: first.account.id,
+      jurisdiction: first.account.debtor.jurisdiction,
+      at: first.at,
+      zone: first.zone,
+    },
   };
 }
 
@@ -124,9 +129,9 @@ export function describeDemo(portfolio: DemoPortfolio, now: Date): string[] {
       `due now: ${accountId} (${jurisdiction}, ${formatLocalIso(zone, now.getTime())} in ${zone}): its day-1 SMS goes out at once`,
     ];
   }
-  const { accountId, at, zone } = portfolio.firstContact;
+  const { accountId, jurisdiction, at, zone } = portfolio.firstContact;
   return [
-    `no jurisdiction's contact window is open now; the first message, ${accountId}'s, may go at ${formatLocalIso(zone, at)} (${zone})`,
+    `no jurisdiction's contact window is open now; the first message, ${accountId}'s (${jurisdiction}), may go at ${formatLocalIso(zone, at)} (${zone})`,
   ];
 }
 
