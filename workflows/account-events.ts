@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDateSchema } from './calendar-date';
 import { ChannelSchema } from './account';
 
 /**
@@ -6,7 +7,7 @@ import { ChannelSchema } from './account';
  * requests and of the preview's timed events. One schema each, shared by all three.
  */
 
-const isoDate = z.iso.date({ message: 'expected a calendar date YYYY-MM-DD' });
+const isoDate = CalendarDateSchema;
 const positiveMinor = z.number().int().positive({ message: 'expected a positive integer amount in minor units' });
 const id = z.string().min(1).max(200);
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { CalendarDateSchema } from './calendar-date';
 
 /** Channels the product can contact a debtor through, in no particular order. */
 export const ChannelSchema = z.enum(['sms', 'whatsapp', 'email']);
 export type Channel = z.infer<typeof ChannelSchema>;
 export const CHANNELS: readonly Channel[] = ChannelSchema.options;
 
-const isoDate = z.iso.date({ message: 'expected a calendar date YYYY-MM-DD' });
+const isoDate = CalendarDateSchema;
 
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as MXN');
 
