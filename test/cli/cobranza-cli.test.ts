@@ -53,14 +53,20 @@ describe('cobranza preview', () => {
       actions: { step: string; amountMinor: number }[];
       final: { balanceMinor: number };
     };
-    expect(out.actions.map((a) => a.step)).toEqual(['pre-due-nudge', 'day-1-sms', 'week-1-email', 'agent-task']);
+    expect(out.actions.map((a) => a.step)).toEqual([
+      'pre-due-nudge',
+      'day-1-sms',
+      'week-1-email',
+      'agent-task',
+      'final-notice',
+    ]);
     expect(out.final.balanceMinor).toBe(100000);
   });
 
   it('reads the scenario from stdin when given -', () => {
     const run = cobranza(['preview', '-'], { input: JSON.stringify(scenario) });
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toHaveProperty('final.status', 'active');
+    expect(JSON.parse(run.stdout)).toHaveProperty('final.status', 'exhausted');
   });
 
   it('names the offending field and exits 2 on invalid input', () => {
