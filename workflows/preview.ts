@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountSchema, ChannelSchema } from './account';
+import { AccountSchema, ChannelSchema, type Channel } from './account';
 import {
   AgreementInputSchema,
   CancelInputSchema,
@@ -13,7 +13,14 @@ import { next, type PlannedAction } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus } from './engine-status';
 import { contactPolicyFor } from './jurisdictions';
-import { LadderSchema, defaultLadder } from './ladder';
+import { LadderSchema, defaultLadder, type LadderEnd } from './ladder';
+import {
+  emptyDecisions,
+  fileDecisions,
+  type PreviewMove,
+  type PreviewNote,
+  type PreviewRejection,
+} from './preview-decisions';
 import type { AccountStatus } from './messages';
 import { formatLocalIso } from './zoned-time';
 
@@ -63,24 +70,32 @@ export interface PreviewAction {
   at: string;
   local: string;
   step: string;
-  kind: 'message' | 'agent_task';
-  channel?: string;
-  template?: string;
+  /** `end`: the ladder's end step, which ends collection (its `outcome`) or hands the account to an agent. */
+  kind: 'message' | 'agent_task' | 'end';
+  channel?: Channel;
+  to?: string;
+  template: string;
+  /** What the message quotes (the balance, or the promised or installment amount); the balance for tasks and ends. */
   amountMinor: number;
-}
-
-export interface PreviewSkip {
-  step: string;
-  reason: string;
-  at?: string;
-  movedTo?: string;
-  rule?: string;
-  detail?: string;
+  /** The date the message refers to (due date, promised date, installment date). */
+  referenceDate: string;
+  /** An agent task created for a reason other than its ladder step, e.g. `promise_broken`. */
+  reason?: string;
+  outcome?: LadderEnd;
 }
 
 export interface PreviewResult {
+  /** Who is previewed, and the zone every `local` time is in. */
+  account: { id: string; name: string; jurisdiction: string; zone: string; locale: string; currency: string };
   actions: PreviewAction[];
-  skipped: PreviewSkip[];
+  /** Steps the contact rules moved, one entry per step from its planned instant to the instant it runs. */
+  moved: PreviewMove[];
+  /** Steps held back by the account's situation (a promise, an agreement, a dispute, a cease request). */
+  suppressed: PreviewNote[];
+  /** Steps and channels passed over, and events that changed nothing, each with its reason. */
+  skipped: PreviewNote[];
+  /** Events the engine refused, as it refuses a signal. */
+  rejected: PreviewRejection[];
   final: { status: AccountStatus; balanceMinor: number; stage: string };
 }
 
@@ -98,25 +113,14 @@ export function runPreview(input: unknown): PreviewResult {
     .map((e, order) => ({ e, at: Date.parse(e.at), order }))
     .sort((a, b) => a.at - b.at || a.order - b.order);
   const actions: PreviewAction[] = [];
-  const skipped: PreviewSkip[] = [];
+  const decisions = emptyDecisions();
   const zone = primaryZone(state);
   let now = startAt;
   let sent = 0;
   const step = (event: EngineEvent) => {
     const applied = apply(state, event);
     state = applied.state;
-    for (const r of applied.records) {
-      if (r.outcome === 'moved' || r.outcome === 'skipped' || r.outcome === 'suppressed' || r.outcome === 'rejected') {
-        skipped.push({
-          step: r.step,
-          reason: r.reason,
-          at: r.at,
-          ...(r.movedTo !== undefined && { movedTo: r.movedTo }),
-          ...(r.rule !== undefined && { rule: r.rule }),
-          ...(r.detail !== undefined && { detail: r.detail }),
-        });
-      }
-    }
+    fileDecisions(decisions, applied.records, zone);
   };
   let guard = 0;
   while (guard++ < 100_000) {
@@ -134,6 +138,7 @@ export function runPreview(input: unknown): PreviewResult {
     now = decision.at;
     step({ type: 'actionStarted', at: now, decision });
     const { action } = decision;
+    if (action.kind === 'end') actions.push(view(action, now, zone));
     if (action.kind === 'message' || action.kind === 'agent_task') {
       actions.push(view(action, now, zone));
       step({
@@ -144,9 +149,18 @@ export function runPreview(input: unknown): PreviewResult {
       });
     }
   }
+  const { account } = scenario;
   return {
+    account: {
+      id: account.id,
+      name: account.debtor.name,
+      jurisdiction: policy.jurisdiction,
+      zone,
+      locale: account.debtor.locale,
+      currency: account.balance.currency,
+    },
     actions,
-    skipped,
+    ...decisions,
     final: { status: accountStatus(state), balanceMinor: state.balanceMinor, stage: state.lastStep ?? 'not_started' },
   };
 }
@@ -170,9 +184,13 @@ function view(action: PlannedAction, at: number, zone: string): PreviewAction {
     at: new Date(at).toISOString(),
     local: formatLocalIso(zone, at),
     step: action.stepKey,
-    kind: action.kind === 'agent_task' ? 'agent_task' : 'message',
+    kind: action.kind === 'agent_task' || action.kind === 'end' ? action.kind : 'message',
     ...(action.channel !== undefined && { channel: action.channel }),
+    ...(action.to !== undefined && { to: action.to }),
     template: action.template,
     amountMinor: action.amountMinor,
+    referenceDate: action.referenceDate,
+    ...(action.kind === 'agent_task' && action.reason !== undefined && { reason: action.reason }),
+    ...(action.outcome !== undefined && { outcome: action.outcome }),
   };
 }

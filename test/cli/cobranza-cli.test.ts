@@ -59,6 +59,7 @@ describe('cobranza preview', () => {
       'week-1-email',
       'agent-task',
       'final-notice',
+      'ladder-end',
     ]);
     expect(out.final.balanceMinor).toBe(100000);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { inputProblems } from '../../workflows/input-problems';
 import { runPreview } from '../../workflows/preview';
+import { camila } from './fixtures';
 
 const scenario = (over: Record<string, unknown> = {}) => ({
   account: {
@@ -36,14 +37,47 @@ function problemsOf(input: unknown) {
 describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, partial payment 50 000 on 2026-12-03)', () => {
   const result = runPreview(scenario());
 
-  it('plans pre-due nudge, day-1 SMS, week-1 email quoting 100 000, the agent task, then the final notice', () => {
+  it('plans pre-due nudge, day-1 SMS, week-1 email quoting 100 000, the agent task, the final notice, then the end', () => {
     expect(result.actions.map((a) => [a.step, a.kind, a.channel ?? null, a.amountMinor])).toEqual([
       ['pre-due-nudge', 'message', 'sms', 150_000],
       ['day-1-sms', 'message', 'sms', 150_000],
       ['week-1-email', 'message', 'email', 100_000],
       ['agent-task', 'agent_task', null, 100_000],
       ['final-notice', 'message', 'email', 100_000],
+      ['ladder-end', 'end', null, 100_000],
     ]);
+  });
+
+  it('shows the ladder’s end as its last action, at due + 45 days, with the outcome it ends collection with', () => {
+    expect(result.actions.at(-1)).toEqual({
+      at: '2027-01-15T15:55:23.000Z',
+      local: '2027-01-15T09:55:23-06:00',
+      step: 'ladder-end',
+      kind: 'end',
+      template: 'ladder_end',
+      amountMinor: 100_000,
+      referenceDate: '2026-12-01',
+      outcome: 'exhausted',
+    });
+  });
+
+  it('names the address and the date each message refers to', () => {
+    expect(result.actions.slice(0, 3).map((a) => [a.to, a.referenceDate])).toEqual([
+      ['+5215512345678', '2026-12-01'],
+      ['+5215512345678', '2026-12-01'],
+      ['ana.lopez@example.mx', '2026-12-01'],
+    ]);
+  });
+
+  it('says who is previewed and which zone the local times are in', () => {
+    expect(result.account).toEqual({
+      id: 'acc-ana-001',
+      name: 'Ana López',
+      jurisdiction: 'MX',
+      zone: 'America/Mexico_City',
+      locale: 'es-MX',
+      currency: 'MXN',
+    });
   });
 
   it('spreads acc-ana-001 by 55 min 23 s: exact local times in America/Mexico_City', () => {
@@ -53,13 +87,14 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
       '2026-12-08T09:55:23-06:00',
       '2026-12-15T09:55:23-06:00',
       '2026-12-31T09:55:23-06:00',
+      '2027-01-15T09:55:23-06:00',
     ]);
     expect(result.actions[0]!.at).toBe('2026-11-28T16:55:23.000Z');
   });
 
-  it('ends exhausted with the lowered balance after the final notice, with nothing skipped', () => {
+  it('ends exhausted with the lowered balance after the final notice, with nothing moved, held back or skipped', () => {
     expect(result.final).toEqual({ status: 'exhausted', balanceMinor: 100_000, stage: 'final-notice' });
-    expect(result.skipped).toEqual([]);
+    expect([result.moved, result.suppressed, result.skipped, result.rejected]).toEqual([[], [], [], []]);
   });
 
   it('is deterministic: the same scenario gives the same timeline', () => {
@@ -90,10 +125,11 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
       })
     );
     // The SMS opt-out also retires WhatsApp on the same number; once email fails too, no message step has a
-    // usable channel, so each is skipped with a reason and only the agent task remains.
-    expect(r.actions.map((a) => `${a.step}:${a.channel ?? 'task'}`)).toEqual([
+    // usable channel, so each is skipped with a reason and only the agent task and the ladder's end remain.
+    expect(r.actions.map((a) => `${a.step}:${a.channel ?? a.kind}`)).toEqual([
       'pre-due-nudge:email',
-      'agent-task:task',
+      'agent-task:agent_task',
+      'ladder-end:end',
     ]);
     expect(r.skipped.map((x) => `${x.step}:${x.reason}`)).toContain('day-1-sms:no_usable_channel');
     const reasons = r.skipped.map((x) => `${x.step}:${x.reason}`);
@@ -102,7 +138,7 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
     expect(reasons).toContain('week-1-email:no_usable_channel');
   });
 
-  it('an email-only Madrid account records the missing SMS address and the weekend move with the rule that caused it', () => {
+  it('an email-only Madrid account lists the missing SMS address as skipped and the weekend as a move, with its rule', () => {
     const r = runPreview(
       scenario({
         account: {
@@ -120,15 +156,130 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
         events: [],
       })
     );
-    const move = r.skipped.find((x) => x.reason === 'contact_window');
-    expect(r.skipped[0]).toMatchObject({ step: 'pre-due-nudge', reason: 'channel_no_address', detail: 'sms' });
-    expect(move).toMatchObject({
+    expect(r.skipped[0]).toEqual({
       step: 'pre-due-nudge',
-      reason: 'contact_window',
-      rule: 'ES:RDL 1/2007 art. 96.2',
+      at: '2026-11-28T09:28:44.000Z',
+      local: '2026-11-28T10:28:44+01:00',
+      reason: 'channel_no_address',
+      detail: 'sms',
     });
-    expect(move!.at).toMatch(/^2026-11-28T09:/); // 10:00 Madrid + spread, a Saturday
-    expect(r.actions[0]!.local.slice(0, 13)).toBe('2026-11-30T09');
+    // Saturday 10:00 Madrid (+ the account's spread) is outside Mon–Fri 09:00–21:00: Monday at the same spread.
+    expect(r.moved[0]).toMatchObject({
+      step: 'pre-due-nudge',
+      fromLocal: '2026-11-28T10:28:44+01:00',
+      toLocal: '2026-11-30T09:28:44+01:00',
+      reasons: ['contact_window'],
+      rules: ['ES:RDL 1/2007 art. 96.2'],
+    });
+    expect(r.actions[0]).toMatchObject({ step: 'pre-due-nudge', local: '2026-11-30T09:28:44+01:00' });
+    expect(r.skipped.map((x) => x.reason)).not.toContain('contact_window');
+  });
+});
+
+describe('preview: moves, suppressions, skips and rejections are separate lists', () => {
+  it('a placement the morning after the due date lists the pre-due nudge as skipped (due_date_passed), not as moved', () => {
+    const r = runPreview(scenario({ startAt: '2026-12-02T14:00:00Z', events: [] }));
+    expect(r.skipped).toEqual([
+      {
+        step: 'pre-due-nudge',
+        at: '2026-12-02T14:00:00.000Z',
+        local: '2026-12-02T08:00:00-06:00',
+        reason: 'due_date_passed',
+      },
+    ]);
+    expect(r.moved).toEqual([]);
+    expect(r.actions[0]).toMatchObject({ step: 'day-1-sms', local: '2026-12-02T10:55:23-06:00' });
+  });
+
+  it('a promise beyond the 45-day horizon is listed as rejected with the engine’s reason, and the ladder goes on', () => {
+    const r = runPreview(
+      scenario({
+        events: [
+          {
+            type: 'promise',
+            at: '2026-12-10T16:00:00Z',
+            amountMinor: 150_000,
+            date: '2027-06-01',
+            agentId: 'agt-rosa',
+          },
+        ],
+      })
+    );
+    expect(r.rejected).toEqual([
+      {
+        step: 'promiseToPay',
+        at: '2026-12-10T16:00:00.000Z',
+        local: '2026-12-10T10:00:00-06:00',
+        reason: 'invalid_signal',
+        detail: 'date 2027-06-01 is beyond the 45-day horizon (2027-01-24)',
+      },
+    ]);
+    expect(r.skipped).toEqual([]);
+    expect(r.actions.map((a) => a.step)).toContain('agent-task');
+  });
+
+  it('a step the contact rules move is not in skipped, and a skipped one is not in moved', () => {
+    const r = runPreview({ account: camila(), startAt: '2026-11-20T15:00:00Z', until: '2027-01-31T00:00:00Z' });
+    expect(r.moved.map((m) => m.step)).toEqual(['week-1-email']);
+    expect(r.skipped).toEqual([]);
+    expect(r.suppressed).toEqual([]);
+  });
+});
+
+describe('preview: a chain of moves of one step is one entry naming each rule in order', () => {
+  // Camila Restrepo (Bogotá, due 2026-12-01): the week-1 email is planned for Tuesday 8 December 09:00 (+ spread), the
+  // Inmaculada Concepción. test/replay/dunning-ladder.test.ts replays the same three moves through the workflow.
+  const r = runPreview({ account: camila(), startAt: '2026-11-20T15:00:00Z', until: '2027-01-31T00:00:00Z' });
+
+  it('moves the week-1 email from the festivo to the next morning, then to the window, then a week after the SMS', () => {
+    expect(r.moved).toEqual([
+      {
+        step: 'week-1-email',
+        from: '2026-12-08T14:23:45.000Z',
+        fromLocal: '2026-12-08T09:23:45-05:00',
+        to: '2026-12-09T15:23:45.000Z',
+        toLocal: '2026-12-09T10:23:45-05:00',
+        reasons: ['public_holiday', 'contact_window', 'distinct_channels'],
+        rules: ['CO:Ley 2300 de 2023 art. 3', 'CO:Ley 2300 de 2023 art. 3', 'CO:Ley 2300 de 2023 art. 3'],
+        moves: [
+          {
+            at: '2026-12-08T14:23:45.000Z',
+            local: '2026-12-08T09:23:45-05:00',
+            movedTo: '2026-12-09T05:00:00.000Z',
+            movedToLocal: '2026-12-09T00:00:00-05:00',
+            reason: 'public_holiday',
+            rule: 'CO:Ley 2300 de 2023 art. 3',
+            detail: 'America/Bogota 2026-12-08',
+          },
+          {
+            at: '2026-12-09T05:00:00.000Z',
+            local: '2026-12-09T00:00:00-05:00',
+            movedTo: '2026-12-09T12:23:45.000Z',
+            movedToLocal: '2026-12-09T07:23:45-05:00',
+            reason: 'contact_window',
+            rule: 'CO:Ley 2300 de 2023 art. 3',
+            detail: 'America/Bogota',
+          },
+          {
+            at: '2026-12-09T12:23:45.000Z',
+            local: '2026-12-09T07:23:45-05:00',
+            movedTo: '2026-12-09T15:23:45.000Z',
+            movedToLocal: '2026-12-09T10:23:45-05:00',
+            reason: 'distinct_channels',
+            rule: 'CO:Ley 2300 de 2023 art. 3',
+            detail: 'America/Bogota max 1',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('sends the email at the move’s final instant', () => {
+    expect(r.actions.find((a) => a.step === 'week-1-email')).toMatchObject({
+      at: '2026-12-09T15:23:45.000Z',
+      local: '2026-12-09T10:23:45-05:00',
+      channel: 'email',
+    });
   });
 });
 
