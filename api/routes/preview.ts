@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { PreviewScenarioSchema, runPreview } from '../../workflows/preview';
+import { PreviewScenarioSchema } from '../../workflows/preview';
+import { PreviewReportSchema, previewReport } from '../preview-report';
 import { addRoute, type RouteContext } from '../route';
 
-const PreviewResponse = z
-  .object({
-    actions: z.array(z.object({ at: z.string(), local: z.string(), step: z.string(), kind: z.string() }).loose()),
-    skipped: z.array(z.object({ step: z.string(), reason: z.string() }).loose()),
-    final: z.object({ status: z.string(), balanceMinor: z.number(), stage: z.string() }),
-  })
-  .describe('what the ladder would do, with every skip and move explained');
+const PreviewQuery = z.strictObject({
+  text: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("`true`: each message's rendered text (SMS body, or email subject and text), as the send renders it"),
+});
 
 export function registerPreviewRoutes(ctx: RouteContext): void {
   addRoute(
@@ -18,13 +18,18 @@ export function registerPreviewRoutes(ctx: RouteContext): void {
       path: '/v1/preview',
       operationId: 'preview',
       summary: 'Dry-run the ladder for one account over a horizon, with timed events (nothing is sent)',
+      description:
+        'The same report `cobranza preview` prints: planned actions with amounts in the account currency, every ' +
+        'move (one entry per step, naming each rule in order), suppression, skip and rejected event, and the final ' +
+        'status and balance.',
       tags: ['preview'],
       auth: ['service', 'agent'],
       body: PreviewScenarioSchema,
-      responses: { 200: { description: 'the plan', schema: PreviewResponse } },
+      query: PreviewQuery,
+      responses: { 200: { description: 'the plan', schema: PreviewReportSchema } },
     },
-    ({ body }, _req, res) => {
-      res.json(runPreview(body));
+    ({ body, query }, _req, res) => {
+      res.json(previewReport(body, { text: query.text === 'true' }));
     }
   );
 }

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- supertest bodies are `any`; the assertions are what check their shape */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PreviewReportSchema, previewReport } from '../../api/preview-report';
 import { bearer, cuenta, expectProblem, KEYS, makeApp, openTestDb } from './helpers';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
@@ -140,8 +141,65 @@ describe('POST /v1/preview', () => {
     const { app } = makeApp(db.db);
     const res = await request(app).post('/v1/preview').set('Authorization', bearer(KEYS.agent)).send(scenario());
     expect(res.status).toBe(200);
-    expect(res.body.final.status).toBe('paid');
+    expect(res.body.final).toMatchObject({ status: 'paid', balanceMinor: 0, balance: '$ 0' });
     expect(res.body.actions.length).toBeGreaterThan(0);
+  });
+
+  it('answers the report the CLI prints, in the structure its documented response schema describes', async () => {
+    const { app } = makeApp(db.db);
+    const s = scenario();
+    const res = await request(app).post('/v1/preview').set('Authorization', bearer(KEYS.agent)).send(s);
+    expect(res.body).toEqual(previewReport(s));
+    expect(PreviewReportSchema.parse(res.body)).toEqual(res.body);
+    expect(Object.keys(res.body as object)).toEqual([
+      'account',
+      'actions',
+      'moved',
+      'suppressed',
+      'skipped',
+      'rejected',
+      'final',
+    ]);
+  });
+
+  it('adds each message’s rendered text with ?text=true', async () => {
+    const { app } = makeApp(db.db);
+    const res = await request(app)
+      .post('/v1/preview?text=true')
+      .set('Authorization', bearer(KEYS.agent))
+      .send(scenario());
+    expect(res.status).toBe(200);
+    expect(res.body.actions[0]).toMatchObject({
+      kind: 'message',
+      amount: '$ 150.000',
+      text: { locale: 'es-CO', body: expect.stringContaining('$ 150.000') },
+    });
+  });
+
+  it('names the query parameter text when it is neither true nor false', async () => {
+    const { app } = makeApp(db.db);
+    const p = expectProblem(
+      await request(app).post('/v1/preview?text=yes').set('Authorization', bearer(KEYS.agent)).send(scenario()),
+      400
+    );
+    expect(p.errors.map((e) => e.field)).toEqual(['text']);
+  });
+
+  it('documents the moves, suppressions, skips and rejections of the response, and the text parameter', async () => {
+    const { app } = makeApp(db.db);
+    const op = (await request(app).get('/openapi.json')).body.paths['/v1/preview'].post;
+    const schema = op.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties as object)).toEqual([
+      'account',
+      'actions',
+      'moved',
+      'suppressed',
+      'skipped',
+      'rejected',
+      'final',
+    ]);
+    expect(schema.properties.moved.items.required).toEqual(expect.arrayContaining(['from', 'to', 'rules', 'reasons']));
+    expect(op.parameters).toEqual([expect.objectContaining({ name: 'text', in: 'query', required: false })]);
   });
 
   it('names the offending field: an event before startAt, an unsupported jurisdiction', async () => {
