@@ -6,7 +6,8 @@ import { temporalServersCommand } from './temporal-servers-command';
 const HELP = `cobranza: collect overdue payments on time, through the right channel, within the law
 
 usage:
-  cobranza preview <scenario.json | ->   print the ladder's planned actions for one account as JSON
+  cobranza preview [--text] <scenario.json | ->
+                                         print what the ladder will do to one account, as JSON (--help)
   cobranza dev [--demo]                  run the API and the worker together (see README)
   cobranza temporal-servers [--json]     build or resolve the Temporal dev and test servers into the cache
   cobranza help

@@ -64,6 +64,83 @@ describe('cobranza preview', () => {
     expect(out.final.balanceMinor).toBe(100000);
   });
 
+  it('writes every amount in the account currency beside its minor units, and the final balance', () => {
+    const run = cobranza(['preview', '-'], { input: JSON.stringify(scenario) });
+    const out = JSON.parse(run.stdout) as {
+      actions: { step: string; amountMinor: number; amount: string }[];
+      final: { balanceMinor: number; balance: string };
+    };
+    expect(out.actions.slice(0, 3).map((a) => `${a.step} ${a.amountMinor} ${a.amount}`)).toEqual([
+      'pre-due-nudge 150000 $1,500.00',
+      'day-1-sms 150000 $1,500.00',
+      'week-1-email 100000 $1,000.00',
+    ]);
+    expect(out.final).toMatchObject({ balanceMinor: 100000, balance: '$1,000.00' });
+  });
+
+  it('lists moves, suppressions, skips and rejected events apart: a Colombian festivo, a late nudge, a promise too far', () => {
+    const colombia = {
+      ...scenario,
+      account: {
+        id: 'acc-co-camila-001',
+        debtor: {
+          name: 'Camila Restrepo',
+          phone: '+573001234567',
+          email: 'camila.restrepo@example.co',
+          timezone: 'America/Bogota',
+          jurisdiction: 'CO',
+          locale: 'es-CO',
+        },
+        balance: { amountMinor: 45000000, currency: 'COP' },
+        dueDate: '2026-12-01',
+      },
+      startAt: '2026-12-02T13:00:00Z',
+      events: [
+        { at: '2026-12-20T15:00:00Z', type: 'promise', amountMinor: 45000000, date: '2027-06-01', agentId: 'agt-1' },
+      ],
+    };
+    const run = cobranza(['preview', '-'], { input: JSON.stringify(colombia) });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as Record<string, { step: string; reason?: string; reasons?: string[] }[]>;
+    expect(out.moved!.map((m) => `${m.step}: ${m.reasons!.join(', ')}`)).toEqual([
+      'week-1-email: public_holiday, contact_window, distinct_channels',
+    ]);
+    expect(out.skipped!.map((x) => `${x.step}: ${x.reason}`)).toEqual(['pre-due-nudge: due_date_passed']);
+    expect(out.rejected!.map((x) => `${x.step}: ${x.reason}`)).toEqual(['promiseToPay: invalid_signal']);
+    expect(out.suppressed).toEqual([]);
+  });
+
+  it('adds each message’s rendered text with --text: the SMS body, the email’s subject and text', () => {
+    const run = cobranza(['preview', '--text', '-'], { input: JSON.stringify(scenario) });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { actions: { step: string; text?: Record<string, string> }[] };
+    expect(out.actions[1]!.text!.body).toBe(
+      'Hola Ana López, tu pago de $1,500.00 venció el 01/12/2026 y sigue pendiente. Paga aquí: ' +
+        'https://pay.example.com/acc-1 Responde BAJA para no recibir más mensajes.'
+    );
+    expect(out.actions[2]!.text).toMatchObject({
+      subject: 'Aviso: tu pago de $1,000.00 está vencido desde el 1 de diciembre de 2026',
+      unsubscribeUrl: 'https://example.invalid/unsubscribe',
+    });
+    expect(out.actions[3]).not.toHaveProperty('text');
+  });
+
+  it.each([['--help'], ['-h']])('prints its usage with the options and exits 0 for %s', (flag) => {
+    const run = cobranza(['preview', flag]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^usage: cobranza preview \[--text\] <scenario\.json \| ->/);
+    expect(run.stdout).toMatch(/^ {2}--text {6}/m);
+    expect(run.stdout).toMatch(/^ {2}-h, --help {2}print this help/m);
+    expect(run.stderr).toBe('');
+  });
+
+  it('refuses an unknown option with exit code 2, naming it', () => {
+    const run = cobranza(['preview', '--txet', '-'], { input: JSON.stringify(scenario) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^cobranza: preview: unknown option --txet$/m);
+    expect(run.stdout).toBe('');
+  });
+
   it('reads the scenario from stdin when given -', () => {
     const run = cobranza(['preview', '-'], { input: JSON.stringify(scenario) });
     expect(run.status).toBe(0);
