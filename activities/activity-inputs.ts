@@ -1,4 +1,4 @@
-import type { Account, Channel, Creditor } from '../workflows/account';
+import type { Account, Channel, ContactChannel, Creditor } from '../workflows/account';
 import type { Installment } from '../workflows/account-events';
 
 /**
@@ -61,9 +61,13 @@ export interface CreateAgentTaskInput {
   balanceMinor: number;
   currency: string;
   jurisdiction: string;
+  /** When the agent may call the debtor (ISO instants, the debtor's zone), or why no call may be made. */
+  call?: AgentTaskCall;
   /** Changes the workflow had not recorded yet, written before the task is created. */
   record?: AccountRecordChange[];
 }
+export type AgentTaskCall =
+  { allowed: true; opensAt: string; closesAt: string; zone: string } | { allowed: false; reason: string };
 export interface CreateAgentTaskResult {
   taskId: string;
   created: boolean;
@@ -89,7 +93,7 @@ export type AccountRecordChange =
       installments: Installment[];
       status: 'active' | 'completed' | 'broken' | 'cancelled';
     }
-  | { type: 'optOut'; channel: Channel | 'all'; source: string; address?: string }
+  | { type: 'optOut'; channel: ContactChannel | 'all'; source: string; address?: string; actor?: string }
   | {
       type: 'audit';
       at: string;

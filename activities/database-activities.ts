@@ -101,6 +101,7 @@ async function applyChange(
         channel: change.channel,
         address: change.address,
         source: parseOptOutSource(change.source),
+        ...(change.actor !== undefined && { actor: change.actor }),
         at: new Date(),
       });
       return;

@@ -1,5 +1,6 @@
 import type { SignalDefinition } from '@temporalio/client';
 import {
+  agentContactSignal,
   agreementNegotiatedSignal,
   cancelSignal,
   deliveryStatusSignal,
@@ -26,6 +27,7 @@ const definitions: { [K in SignalName]: SignalDefinition<[z.input<(typeof signal
   optOut: optOutSignal,
   deliveryStatus: deliveryStatusSignal,
   cancel: cancelSignal,
+  agentContact: agentContactSignal,
 };
 
 /** Signals a workflow by id; WorkflowNotFoundError propagates (404 for the API, "ignored" for webhooks). */

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import { OPT_OUT_SOURCES } from '../workflows/account-events';
 
 /**
  * Hand-written table interfaces for db/migrations. bigint columns arrive as JS numbers because database.ts
@@ -16,8 +17,8 @@ export type ContactAttemptStatusColumn = 'queued' | 'sent' | 'delivered' | 'fail
 export type PromiseStatus = 'open' | 'kept' | 'broken' | 'cancelled';
 export type AgreementStatus = 'active' | 'completed' | 'broken' | 'cancelled';
 export type AgentTaskStatus = 'open' | 'claimed' | 'done';
-export type OptOutChannel = ChannelColumn | 'all';
-export const OPT_OUT_SOURCES = ['keyword', 'agent', 'link', 'provider', 'backend'] as const;
+export type OptOutChannel = ChannelColumn | 'call' | 'all';
+export { OPT_OUT_SOURCES };
 export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
 export interface CreditorJson {
@@ -36,6 +37,8 @@ export interface AccountsTable {
   time_zone: string | null;
   locale: string;
   balance_minor: number;
+  /** Paid above the balance: money owed back to the debtor (never a negative balance). */
+  credit_minor: ColumnType<number, number | undefined, number>;
   currency: string;
   due_date: string;
   payment_link: string | null;
@@ -142,6 +145,10 @@ export interface AgentTasksTable {
   created_at: CreatedAt;
   claimed_at: NullableInstant;
   completed_at: NullableInstant;
+  call_opens_at: NullableInstant;
+  call_closes_at: NullableInstant;
+  call_zone: string | null;
+  call_blocked_reason: string | null;
 }
 
 export interface OptOutsTable {
@@ -152,6 +159,8 @@ export interface OptOutsTable {
   address: Generated<string>;
   source: OptOutSource;
   keyword: string | null;
+  /** Who recorded it: the agent or the back-office user that took the letter or the call. */
+  actor: ColumnType<string | null, string | null | undefined, string | null>;
   opted_out_at: Instant;
 }
 

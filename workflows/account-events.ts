@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CalendarDateSchema } from './calendar-date';
-import { ChannelSchema } from './account';
+import { ChannelSchema, ContactChannelSchema } from './account';
 
 /**
  * What can happen to an account from the outside: the payloads of the workflow's signals, of the API's
@@ -55,11 +55,19 @@ export const DisputeResolvedInputSchema = z.strictObject({
 });
 export type DisputeResolvedInput = z.infer<typeof DisputeResolvedInputSchema>;
 
-/** `all` is a cease-communication request (12 CFR 1006.6(c)): no channel may be used again. */
+/** Where an opt-out or a cease request came from: a reply keyword, a link, the provider, an agent, a letter, a call. */
+export const OPT_OUT_SOURCES = ['keyword', 'agent', 'link', 'provider', 'backend', 'letter', 'phone'] as const;
+
+/**
+ * `all` is a cease-communication request (12 CFR 1006.6(c)): no channel may be used again. `call` stops agents'
+ * calls only. A request received by letter or by phone is as binding as a STOP keyword; `actor` names who recorded it.
+ */
 export const OptOutInputSchema = z.strictObject({
-  channel: z.union([ChannelSchema, z.literal('all')]),
-  source: z.enum(['keyword', 'agent', 'link', 'provider', 'backend']).default('backend'),
+  channel: z.union([ContactChannelSchema, z.literal('all')]),
+  source: z.enum(OPT_OUT_SOURCES).default('backend'),
   keyword: z.string().max(50).optional(),
+  actor: id.optional(),
+  receivedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type OptOutInput = z.infer<typeof OptOutInputSchema>;
 
@@ -82,3 +90,32 @@ export const CancelInputSchema = z.strictObject({
   note: z.string().max(500).optional(),
 });
 export type CancelInput = z.infer<typeof CancelInputSchema>;
+
+/**
+ * What an agent's call came to, reported when the agent completes the task (the API signals it). Every outcome but
+ * `other` is a call placed, so it counts towards the contact caps; `wrong_number` retires the number, `disputed`
+ * opens a dispute, and a conversation (contacted, promise, agreement, refused, disputed) starts Reg F's seven quiet
+ * days for calls (12 CFR 1006.14(b)(2)(ii)).
+ */
+export const AGENT_CONTACT_OUTCOMES = [
+  'contacted',
+  'promise_made',
+  'agreement_made',
+  'refused',
+  'disputed',
+  'wrong_number',
+  'no_answer',
+  'other',
+] as const;
+export type AgentContactOutcome = (typeof AGENT_CONTACT_OUTCOMES)[number];
+
+export const AgentContactInputSchema = z.strictObject({
+  taskKey: id,
+  taskId: id.optional(),
+  outcome: z.enum(AGENT_CONTACT_OUTCOMES),
+  agentId: id,
+  /** When the call was made; the signal's arrival when absent. */
+  calledAt: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(500).optional(),
+});
+export type AgentContactInput = z.infer<typeof AgentContactInputSchema>;

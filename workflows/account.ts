@@ -6,6 +6,14 @@ export const ChannelSchema = z.enum(['sms', 'whatsapp', 'email']);
 export type Channel = z.infer<typeof ChannelSchema>;
 export const CHANNELS: readonly Channel[] = ChannelSchema.options;
 
+/**
+ * Every way a debtor is contacted, for the contact rules: the message channels and an agent's phone call. Caps,
+ * windows and the one-channel-a-week rule count calls as well (Reg F counts calls, Ley 2300 every contact).
+ */
+export const ContactChannelSchema = z.enum(['sms', 'whatsapp', 'email', 'call']);
+export type ContactChannel = z.infer<typeof ContactChannelSchema>;
+export const CONTACT_CHANNELS: readonly ContactChannel[] = ContactChannelSchema.options;
+
 const isoDate = CalendarDateSchema;
 
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as MXN');
@@ -63,9 +71,13 @@ export const AccountSchema = z.strictObject({
 export type Account = z.infer<typeof AccountSchema>;
 
 /** The channel address for a debtor, or undefined when the debtor has none for that channel. */
-export function addressFor(debtor: Pick<Debtor, 'phone' | 'whatsapp' | 'email'>, channel: Channel): string | undefined {
+export function addressFor(
+  debtor: Pick<Debtor, 'phone' | 'whatsapp' | 'email'>,
+  channel: ContactChannel
+): string | undefined {
   switch (channel) {
     case 'sms':
+    case 'call':
       return debtor.phone;
     case 'whatsapp':
       return debtor.whatsapp ?? debtor.phone;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelSchema } from './account';
+import { ContactChannelSchema } from './account';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/);
 /** Allowed local hours for one weekday, or null when the whole day is closed. */
@@ -9,24 +9,28 @@ const DayHoursSchema = z.tuple([hhmm, hhmm]).nullable();
 export const WindowRuleSchema = z.strictObject({
   rule: z.string().min(1),
   /** Channels the rule governs; absent means every channel. */
-  channels: z.array(ChannelSchema).optional(),
+  channels: z.array(ContactChannelSchema).optional(),
   hours: z.array(DayHoursSchema).length(7),
 });
 export type WindowRule = z.infer<typeof WindowRuleSchema>;
 
 export const BlockedDaysRuleSchema = z.strictObject({
   rule: z.string().min(1),
-  channels: z.array(ChannelSchema).optional(),
+  channels: z.array(ContactChannelSchema).optional(),
   publicHolidays: z.boolean(),
 });
 export type BlockedDaysRule = z.infer<typeof BlockedDaysRuleSchema>;
 
-/** At most `max` contacts over the last `days` days (rolling), or on one local calendar day (`per: 'localDay'`). */
+/**
+ * At most `max` contacts over the last `days` days (rolling), or on one local calendar day (`per: 'localDay'`).
+ * `count: 'conversations'` counts only calls in which the agent spoke with the debtor.
+ */
 export const CapRuleSchema = z.strictObject({
   rule: z.string().min(1),
-  channels: z.array(ChannelSchema).optional(),
+  channels: z.array(ContactChannelSchema).optional(),
   max: z.number().int().positive(),
   per: z.union([z.strictObject({ rollingDays: z.number().int().positive() }), z.literal('localDay')]),
+  count: z.enum(['contacts', 'conversations']).optional(),
 });
 export type CapRule = z.infer<typeof CapRuleSchema>;
 

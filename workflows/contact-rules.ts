@@ -1,11 +1,13 @@
-import type { Channel } from './account';
+import type { ContactChannel } from './account';
 import type { ContactPolicy } from './contact-policy';
 import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
 
-/** A contact the caps count: sent messages that did not fail permanently. */
+/** A contact the caps count: sent messages that did not fail permanently, and agents' calls. */
 export interface CountedContact {
   at: number;
-  channel: Channel;
+  channel: ContactChannel;
+  /** A call in which the agent spoke with the debtor. */
+  conversation?: boolean;
 }
 
 export interface Move {
@@ -26,7 +28,7 @@ export interface ContactContext {
   policy: ContactPolicy;
   /** The debtor's zone, or every zone of the jurisdiction when it is unknown (a contact must suit all of them). */
   zones: readonly string[];
-  channel: Channel;
+  channel: ContactChannel;
   contacts: readonly CountedContact[];
   /** Per-account spread within the first hour of a window, so 100k accounts do not all wake at 08:00:00. */
   jitterMs: number;
@@ -42,7 +44,7 @@ function holidaysOf(policy: ContactPolicy): Set<string> {
   return set;
 }
 
-const applies = (channels: readonly Channel[] | undefined, channel: Channel): boolean =>
+const applies = (channels: readonly ContactChannel[] | undefined, channel: ContactChannel): boolean =>
   channels === undefined || channels.includes(channel);
 
 /**
@@ -75,7 +77,9 @@ export function nextAllowedInstant(ctx: ContactContext, t: number): AllowedInsta
     }
     for (const rule of policy.caps) {
       if (!applies(rule.channels, channel)) continue;
-      const counted = ctx.contacts.filter((c) => applies(rule.channels, c.channel));
+      const counted = ctx.contacts.filter(
+        (c) => applies(rule.channels, c.channel) && (rule.count !== 'conversations' || c.conversation === true)
+      );
       const to =
         rule.per === 'localDay'
           ? dayCapRelease(counted, rule.max, zones[0]!, t)
@@ -144,12 +148,12 @@ function dayCapRelease(contacts: readonly CountedContact[], max: number, zone: s
 
 function distinctChannelRelease(
   contacts: readonly CountedContact[],
-  channel: Channel,
+  channel: ContactChannel,
   max: number,
   spanMs: number,
   t: number
 ): number {
-  const latest = new Map<Channel, number>();
+  const latest = new Map<ContactChannel, number>();
   for (const c of contacts) {
     if (c.at > t - spanMs && c.at <= t) latest.set(c.channel, Math.max(latest.get(c.channel) ?? 0, c.at));
   }

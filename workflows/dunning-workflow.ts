@@ -1,12 +1,18 @@
 import * as wf from '@temporalio/workflow';
-import type { AccountRecordChange, ChannelFailureDetails, DunningActivities } from '../activities/activity-inputs';
+import type {
+  AccountRecordChange,
+  AgentTaskCall,
+  ChannelFailureDetails,
+  DunningActivities,
+} from '../activities/activity-inputs';
 import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './failure-types';
 import { apply, type EngineEvent } from './engine-apply';
-import { next, type Decision } from './engine-next';
+import { next, type CallPermission, type Decision } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus, statusOf, waitDetail } from './engine-status';
 import { inputProblems } from './input-problems';
 import {
+  agentContactSignal,
   agreementNegotiatedSignal,
   cancelSignal,
   deliveryStatusSignal,
@@ -53,6 +59,7 @@ const eventTypeOf: Record<SignalName, EngineEvent['type']> = {
   optOut: 'optOut',
   deliveryStatus: 'deliveryStatus',
   cancel: 'cancel',
+  agentContact: 'agentContact',
 };
 
 /**
@@ -84,6 +91,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
   wf.setHandler(optOutSignal, receive('optOut'));
   wf.setHandler(deliveryStatusSignal, receive('deliveryStatus'));
   wf.setHandler(cancelSignal, receive('cancel'));
+  wf.setHandler(agentContactSignal, receive('agentContact'));
   wf.setHandler(statusQuery, () => statusOf(state, Date.now()));
 
   const feed = (event: EngineEvent) => {
@@ -170,6 +178,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
             balanceMinor: state.balanceMinor,
             currency: state.account.balance.currency,
             jurisdiction: state.policy.jurisdiction,
+            ...(action.call && { call: callOf(action.call, primaryZone(state)) }),
             ...record,
           },
         ]
@@ -243,6 +252,18 @@ async function sendMessage(
     }
     throw err;
   }
+}
+
+/** The engine's call permission as the agent task stores it: ISO instants in the debtor's zone. */
+function callOf(call: CallPermission, zone: string): AgentTaskCall {
+  return call.allowed
+    ? {
+        allowed: true,
+        opensAt: new Date(call.opensAt).toISOString(),
+        closesAt: new Date(call.closesAt).toISOString(),
+        zone,
+      }
+    : { allowed: false, reason: call.reason };
 }
 
 /** Search attributes and current details: what an SRE sees in the list and on the workflow page. */

@@ -1,4 +1,5 @@
 import type {
+  AgentContactInput,
   AgreementInput,
   CancelInput,
   DeliveryStatusInput,
@@ -8,7 +9,7 @@ import type {
   PaymentInput,
   PromiseInput,
 } from './account-events';
-import { addressFor, type Channel } from './account';
+import { addressFor, type Channel, type ContactChannel } from './account';
 import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
 import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
 import type { Decision, DecisionNote } from './engine-next';
@@ -27,6 +28,7 @@ export type EngineEvent =
   | ({ type: 'optOut' } & At & OptOutInput)
   | ({ type: 'deliveryStatus' } & At & DeliveryStatusInput)
   | ({ type: 'cancel' } & At & CancelInput)
+  | ({ type: 'agentContact' } & At & AgentContactInput)
   | ({ type: 'actionStarted' } & At & { decision: Extract<Decision, { type: 'act' }> })
   | ({ type: 'actionSucceeded' } & At & {
         stepKey: string;
@@ -50,6 +52,15 @@ export interface Applied {
 }
 
 const MAX_DECISIONS = 50;
+
+/** Call outcomes in which the agent spoke with the debtor. */
+const CONVERSATIONS: ReadonlySet<string> = new Set([
+  'contacted',
+  'promise_made',
+  'agreement_made',
+  'refused',
+  'disputed',
+]);
 
 /** The account after an event. Pure: returns a new state and never mutates the old one. */
 export function apply(prev: EngineState, event: EngineEvent): Applied {
@@ -270,6 +281,51 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
     case 'cancel':
       finish('cancelled', `cancelled_${event.reason}`);
       break;
+    case 'agentContact': {
+      if (event.outcome === 'other') {
+        record({ step: event.taskKey, outcome: 'recorded', reason: 'agent_note', detail: `by ${event.agentId}` });
+        break;
+      }
+      const conversation = CONVERSATIONS.has(event.outcome);
+      // Counted when the call was made (never later than its report), so the caps see the real day.
+      const calledAt = event.calledAt === undefined ? event.at : Math.min(Date.parse(event.calledAt), event.at);
+      s.contacts = [
+        ...s.contacts,
+        {
+          at: calledAt,
+          stepKey: event.taskKey,
+          channel: 'call',
+          status: 'sent',
+          ...(conversation && { conversation }),
+        },
+      ];
+      record({
+        step: event.taskKey,
+        outcome: 'recorded',
+        reason: `call_${event.outcome}`,
+        detail: `by ${event.agentId}${conversation ? ', conversation' : ''}`,
+      });
+      if (event.outcome === 'wrong_number') {
+        s.channels = retire(s, 'call', 'failed', 'invalid_address');
+        record({
+          step: event.taskKey,
+          outcome: 'recorded',
+          reason: 'channel_failed_permanently',
+          detail: 'call wrong_number',
+        });
+      }
+      if (event.outcome === 'disputed' && !s.dispute.open) {
+        pauseLadder(s, event.at);
+        s.dispute = { open: true, openedAt: event.at };
+        record({
+          step: 'dispute',
+          outcome: 'recorded',
+          reason: 'dispute_opened',
+          detail: `on a call with ${event.agentId}`,
+        });
+      }
+      break;
+    }
     case 'signalRejected':
       reject(s, record, event.at, event.signal, event.problem);
       break;
@@ -351,16 +407,20 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
  */
 function retire(
   s: EngineState,
-  channel: Channel,
+  channel: ContactChannel,
   status: 'opted_out' | 'failed',
   reason?: string
 ): EngineState['channels'] {
   const channels = { ...s.channels, [channel]: status };
   if (status === 'failed' && reason !== 'invalid_address') return channels;
+  // A text STOP revokes texts to the number (47 CFR 64.1200(a)(10)), not the debtor's consent to an agent's call;
+  // a number that does not exist is dead for every use.
+  const siblings: readonly ContactChannel[] =
+    status === 'failed' ? ['sms', 'whatsapp', 'call'] : channel === 'call' ? [] : ['sms', 'whatsapp'];
   const address = addressFor(s.account.debtor, channel);
-  for (const other of ['sms', 'whatsapp'] as const) {
+  for (const other of siblings) {
     if (other !== channel && address !== undefined && addressFor(s.account.debtor, other) === address) {
-      if (channels[other] === 'available') channels[other] = status;
+      if ((channels[other] ?? 'available') === 'available') channels[other] = status;
     }
   }
   return channels;

@@ -34,9 +34,16 @@ export interface PlannedAction {
   reason?: string;
   /** How an `end` action ends collection. */
   outcome?: LadderEnd;
+  /** Agent tasks: when the law lets the agent call the debtor, or why no call may be made. */
+  call?: CallPermission;
   /** Ladder steps passed over because a later one is already due. */
   superseded: string[];
 }
+
+/** The first allowed stretch for an agent's call: from `opensAt` until `closesAt`, in the debtor's local rules. */
+export type CallPermission =
+  | { allowed: true; opensAt: number; closesAt: number; moves: { reason: string; rule: string }[] }
+  | { allowed: false; reason: string };
 
 export type Decision =
   | { type: 'done'; status: AccountStatus }
@@ -64,6 +71,7 @@ export function next(state: EngineState, now: number): Decision {
         plannedAt: now,
         reason: task.reason,
         superseded: [],
+        call: callPermission(state, now),
       },
       notes: [],
     };
@@ -150,7 +158,10 @@ function nextOnLadder(state: EngineState, now: number): Decision {
     superseded,
   };
   if (step.kind === 'agent_task') {
-    return { type: 'act', at: Math.max(current.at, now), action: actionOf(base, 'agent_task'), notes };
+    const at = Math.max(current.at, now);
+    const action = actionOf(base, 'agent_task');
+    action.call = callPermission(state, at);
+    return { type: 'act', at, action, notes };
   }
   if (step.kind === 'end') {
     // A debtor first reached late (a late placement) still gets time to answer before collection ends.
@@ -372,3 +383,44 @@ function planEventReminder(
 }
 
 export const ENGINE_LIMITS = { contactsLookbackMs: 31 * MS.DAY };
+
+const CALL_SCAN_STEP_MS = 15 * MS.MINUTE;
+
+/**
+ * When an agent may call the debtor, from `from` on: the contact rules for the `call` channel (windows, quiet days,
+ * Reg F's seven calls in seven days and seven quiet days after a conversation, Colombia's one contact a day), with
+ * no spread (a person dials, not a batch). Or why no call may be made at all.
+ */
+export function callPermission(state: EngineState, from: number): CallPermission {
+  if (state.ceased) return { allowed: false, reason: 'cease_communication' };
+  if (state.dispute.open) return { allowed: false, reason: 'dispute_open' };
+  const status = state.channels.call ?? 'available';
+  if (status !== 'available') return { allowed: false, reason: `call_${status}` };
+  if (!addressFor(state.account.debtor, 'call')) return { allowed: false, reason: 'no_phone' };
+  const ctx = {
+    policy: state.policy,
+    zones: zonesOf(state),
+    channel: 'call' as const,
+    contacts: countedContacts(state),
+    jitterMs: 0,
+  };
+  const opened = nextAllowedInstant(ctx, from);
+  const allowedAt = (t: number) => nextAllowedInstant(ctx, t).at === t;
+  // The stretch ends where the rules first move a call. Rules change on whole local minutes, so scan whole
+  // minutes: in quarter hours, then minute by minute; the end is the first minute no longer allowed.
+  const firstMinute = Math.ceil(opened.at / MS.MINUTE) * MS.MINUTE;
+  const limit = opened.at + MS.DAY;
+  let closesAt = firstMinute;
+  if (allowedAt(firstMinute)) {
+    let t = firstMinute;
+    while (t + CALL_SCAN_STEP_MS <= limit && allowedAt(t + CALL_SCAN_STEP_MS)) t += CALL_SCAN_STEP_MS;
+    while (t + MS.MINUTE <= limit && allowedAt(t + MS.MINUTE)) t += MS.MINUTE;
+    closesAt = t + MS.MINUTE;
+  }
+  return {
+    allowed: true,
+    opensAt: opened.at,
+    closesAt,
+    moves: opened.moves.map((m) => ({ reason: m.reason, rule: m.rule })),
+  };
+}

@@ -1,4 +1,4 @@
-import type { Account, Channel } from './account';
+import type { Account, Channel, ContactChannel } from './account';
 import type { ContactPolicy } from './contact-policy';
 import type { Ladder } from './ladder';
 import type { AccountStatus, DecisionRecord } from './messages';
@@ -32,7 +32,8 @@ export interface EngineState {
   /** When the ladder stopped running (promise, agreement or dispute); null while it runs. */
   pausedAt: number | null;
   contacts: ContactRecord[];
-  channels: Record<Channel, 'available' | 'opted_out' | 'failed'>;
+  /** Per channel; `call` is the debtor's phone for agents (absent in states from before calls were tracked). */
+  channels: Record<Channel, ChannelState> & { call?: ChannelState };
   /** A cease-communication request (12 CFR 1006.6(c)): no message on any channel. */
   ceased: boolean;
   dispute: { open: boolean; disputeId?: string; openedAt?: number };
@@ -56,10 +57,14 @@ export interface StepRecord {
   reason?: string;
 }
 
+export type ChannelState = 'available' | 'opted_out' | 'failed';
+
 export interface ContactRecord {
   at: number;
   stepKey: string;
-  channel: Channel;
+  channel: ContactChannel;
+  /** Calls only: the agent spoke with the debtor (Reg F's seven quiet days follow a conversation). */
+  conversation?: boolean;
   providerMessageId?: string;
   /** `unknown`: the send's outcome was lost; it counts towards caps as if sent, since it may have been. */
   status: 'sent' | 'delivered' | 'failed' | 'unknown';
@@ -156,7 +161,7 @@ export function initialState(account: Account, ladder: Ladder, policy: ContactPo
     shiftDays: 0,
     pausedAt: null,
     contacts: [],
-    channels: { sms: 'available', whatsapp: 'available', email: 'available' },
+    channels: { sms: 'available', whatsapp: 'available', email: 'available', call: 'available' },
     ceased: false,
     dispute: { open: false },
     promise: null,

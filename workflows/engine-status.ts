@@ -1,4 +1,4 @@
-import { addressFor, CHANNELS } from './account';
+import { addressFor, CONTACT_CHANNELS } from './account';
 import { commitmentContextOf } from './commitment-rules';
 import { next } from './engine-next';
 import type { EngineState } from './engine-state';
@@ -41,8 +41,8 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
     waitReason = { code: decision.reason.code, detail: decision.reason.detail, until: null };
   }
   const channels = {} as DunningStatus['channels'];
-  for (const ch of CHANNELS) {
-    const s = state.channels[ch];
+  for (const ch of CONTACT_CHANNELS) {
+    const s = state.channels[ch] ?? 'available';
     channels[ch] = s !== 'available' ? s : addressFor(state.account.debtor, ch) ? 'available' : 'no_address';
   }
   return {
@@ -60,6 +60,7 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
       channel: c.channel,
       status: c.status,
       ...(c.providerMessageId !== undefined && { providerMessageId: c.providerMessageId }),
+      ...(c.conversation !== undefined && { conversation: c.conversation }),
     })),
     promises: state.promises.map((p) => ({
       promiseId: p.promiseId,

@@ -23,8 +23,8 @@ const week = (weekdays: [string, string], saturday: Hours, sunday: Hours): Hours
   saturday,
 ];
 
-/** Product policy everywhere: one collection message per local calendar day, whatever the channel. */
-const onePerDay: CapRule = { rule: 'COBRANZA:policy one message per local day', max: 1, per: 'localDay' };
+/** Product policy everywhere: one collection contact per local calendar day, whatever the channel (calls too). */
+const onePerDay: CapRule = { rule: 'COBRANZA:policy one contact per local day', max: 1, per: 'localDay' };
 
 // 12 CFR 1006.6(b)(1)(i): before 8:00 a.m. and after 9:00 p.m. local time at the consumer's location is
 // presumptively inconvenient; CFPB commentary applies it to texts and emails as well as calls.
@@ -42,9 +42,25 @@ const US: PolicyRules = {
   // complain of, so the product keeps the federal holidays (5 U.S.C. 6103) quiet by default.
   blockedDays: [{ rule: 'COBRANZA:policy no contact on US federal holidays (5 U.S.C. 6103)', publicHolidays: true }],
   caps: [
-    // 12 CFR 1006.14(b)(2): more than 7 calls within 7 consecutive days about a particular debt is presumed
-    // harassment. Comment 14(a)-1 warns that numerous texts can be harassment too, so the cap covers every channel.
-    { rule: 'US:12 CFR 1006.14(b)(2)', max: 7, per: { rollingDays: 7 } },
+    // 12 CFR 1006.14(b)(2)(i): more than 7 telephone calls within 7 consecutive days about a particular debt is
+    // presumed harassment. The presumption is about calls; texts and emails are not calls under Reg F.
+    { rule: 'US:12 CFR 1006.14(b)(2)(i)', channels: ['call'], max: 7, per: { rollingDays: 7 } },
+    // 12 CFR 1006.14(b)(2)(ii): no call within 7 consecutive days after a telephone conversation about the debt.
+    {
+      rule: 'US:12 CFR 1006.14(b)(2)(ii)',
+      channels: ['call'],
+      count: 'conversations',
+      max: 1,
+      per: { rollingDays: 7 },
+    },
+    // Comment 14(a)-1: many texts or emails can still be harassment (1006.14(a)); the product caps them at the
+    // number Reg F presumes for calls.
+    {
+      rule: 'COBRANZA:policy seven messages per 7 days (12 CFR 1006.14(a), comment 14(a)-1)',
+      channels: ['sms', 'whatsapp', 'email'],
+      max: 7,
+      per: { rollingDays: 7 },
+    },
     onePerDay,
   ],
   distinctChannels: [],
@@ -60,7 +76,7 @@ const US_MA: PolicyRules = {
     ...US.caps,
     // 940 CMR 7.04(1)(f): a creditor may not initiate more than two telephone, text or recorded-message
     // communications in each seven-day period to the debtor's residence or cell phone.
-    { rule: 'US-MA:940 CMR 7.04(1)(f)', channels: ['sms', 'whatsapp'], max: 2, per: { rollingDays: 7 } },
+    { rule: 'US-MA:940 CMR 7.04(1)(f)', channels: ['sms', 'whatsapp', 'call'], max: 2, per: { rollingDays: 7 } },
   ],
 };
 
@@ -73,7 +89,7 @@ const US_FL: PolicyRules = {
     ...US.windows,
     // Fla. Stat. 559.72(17) (FCCPA, binds original creditors too): no communication between 9 p.m. and 8 a.m. in
     // the debtor's time zone. SB 232 (signed 2025-05-16) takes email out of this window; Reg F still governs it.
-    { rule: 'US-FL:Fla. Stat. 559.72(17)', channels: ['sms', 'whatsapp'], hours: everyDay(['08:00', '21:00']) },
+    { rule: 'US-FL:Fla. Stat. 559.72(17)', channels: ['sms', 'whatsapp', 'call'], hours: everyDay(['08:00', '21:00']) },
   ],
 };
 

@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Channel } from './account';
+import type { Channel, ContactChannel } from './account';
 import type { CommitmentContext } from './commitment-rules';
 import {
+  AgentContactInputSchema,
   AgreementInputSchema,
   CancelInputSchema,
   DeliveryStatusInputSchema,
@@ -10,6 +11,7 @@ import {
   OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
+  type AgentContactInput,
   type AgreementInput,
   type CancelInput,
   type DeliveryStatusInput,
@@ -33,6 +35,7 @@ export const disputeResolvedSignal = defineSignal<[DisputeResolvedInput]>('dispu
 export const optOutSignal = defineSignal<[OptOutInput]>('optOut');
 export const deliveryStatusSignal = defineSignal<[DeliveryStatusInput]>('deliveryStatus');
 export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+export const agentContactSignal = defineSignal<[AgentContactInput]>('agentContact');
 
 /** Each signal's name with the schema its payload must satisfy. */
 export const signalSchemas = {
@@ -44,6 +47,7 @@ export const signalSchemas = {
   optOut: OptOutInputSchema,
   deliveryStatus: DeliveryStatusInputSchema,
   cancel: CancelInputSchema,
+  agentContact: AgentContactInputSchema,
 } as const;
 export type SignalName = keyof typeof signalSchemas;
 
@@ -104,7 +108,14 @@ export interface DunningStatus {
     /** The rule that moved the next action to `until`, e.g. `CO:Ley 2300 de 2023 art. 3`. */
     rule?: string;
   } | null;
-  contacts: { at: string; step: string; channel: Channel; providerMessageId?: string; status: string }[];
+  contacts: {
+    at: string;
+    step: string;
+    channel: ContactChannel;
+    providerMessageId?: string;
+    status: string;
+    conversation?: boolean;
+  }[];
   promises: {
     promiseId: string;
     amountMinor: number;
@@ -120,7 +131,7 @@ export interface DunningStatus {
     installments: { dueDate: string; amountMinor: number; status: string }[];
   } | null;
   dispute: { open: boolean; disputeId?: string; openedAt?: string };
-  channels: Record<Channel, 'available' | 'opted_out' | 'failed' | 'no_address'>;
+  channels: Record<ContactChannel, 'available' | 'opted_out' | 'failed' | 'no_address'>;
   agentTasks: { taskKey: string; taskId?: string; reason: string; at: string }[];
   rejectedSignals: { at: string; signal: string; problem: string }[];
   recentDecisions: DecisionRecord[];

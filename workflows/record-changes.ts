@@ -53,7 +53,13 @@ export function recordChanges(
       status: a.status,
     });
   }
-  if (event.type === 'optOut') changes.push({ type: 'optOut', channel: event.channel, source: event.source });
+  if (event.type === 'optOut')
+    changes.push({
+      type: 'optOut',
+      channel: event.channel,
+      source: event.source,
+      ...(event.actor !== undefined && { actor: event.actor }),
+    });
   const status = accountStatus(next);
   if (status !== accountStatus(prev) || next.balanceMinor !== prev.balanceMinor) {
     changes.push({ type: 'status', status, balanceMinor: next.balanceMinor });
@@ -67,7 +73,9 @@ function actorOf(event: EngineEvent): string {
     case 'agreement':
       return `agent:${event.agentId}`;
     case 'optOut':
-      return `debtor:${event.source}`;
+      return event.actor !== undefined ? `${event.source}:${event.actor}` : `debtor:${event.source}`;
+    case 'agentContact':
+      return `agent:${event.agentId}`;
     case 'payment':
     case 'cancel':
     case 'disputeOpened':

@@ -14,7 +14,12 @@ export interface NewAgentTask {
   jurisdiction: string;
   balanceMinor: number;
   currency: string;
+  /** When the agent may call the debtor under the contact rules, or why no call may be made. */
+  call?: AgentTaskCall;
 }
+
+export type AgentTaskCall =
+  { allowed: true; opensAt: string; closesAt: string; zone: string } | { allowed: false; reason: string };
 
 export interface AgentTask extends NewAgentTask {
   taskId: string;
@@ -60,6 +65,12 @@ export async function createAgentTask(
         jurisdiction: task.jurisdiction,
         balance_minor: task.balanceMinor,
         currency: task.currency,
+        ...(task.call?.allowed === true && {
+          call_opens_at: task.call.opensAt,
+          call_closes_at: task.call.closesAt,
+          call_zone: task.call.zone,
+        }),
+        ...(task.call?.allowed === false && { call_blocked_reason: task.call.reason }),
       })
       .onConflict((oc) => oc.columns(['workflow_id', 'task_key']).doNothing())
       .returning('id')
@@ -208,5 +219,18 @@ function toAgentTask(row: AgentTaskRow): AgentTask {
     createdAt: row.created_at,
     claimedAt: row.claimed_at,
     completedAt: row.completed_at,
+    ...(callOf(row) && { call: callOf(row)! }),
   };
+}
+
+function callOf(row: AgentTaskRow): AgentTaskCall | undefined {
+  if (row.call_blocked_reason !== null) return { allowed: false, reason: row.call_blocked_reason };
+  if (row.call_opens_at && row.call_closes_at && row.call_zone)
+    return {
+      allowed: true,
+      opensAt: row.call_opens_at.toISOString(),
+      closesAt: row.call_closes_at.toISOString(),
+      zone: row.call_zone,
+    };
+  return undefined;
 }

@@ -12,6 +12,8 @@ export interface OptOutInput {
   source: OptOutSource;
   /** The keyword the debtor sent (STOP, BAJA, PARAR), when the source is 'keyword'. */
   keyword?: string;
+  /** Who recorded it (an agent, a back-office user), for a request received by letter or by phone. */
+  actor?: string;
   at: Date | string;
 }
 
@@ -21,6 +23,7 @@ export interface OptOutRecord {
   address?: string;
   source: OptOutSource;
   keyword?: string;
+  actor?: string;
   at: Date;
 }
 
@@ -41,6 +44,7 @@ export async function recordOptOut(db: Kysely<Database>, input: OptOutInput): Pr
         address: input.address ?? '',
         source: input.source,
         keyword: input.keyword ?? null,
+        actor: input.actor ?? null,
         opted_out_at: input.at,
       })
       .onConflict((oc) => oc.columns(['account_id', 'channel', 'address']).doNothing())
@@ -84,6 +88,7 @@ function toOptOutRecord(row: OptOutRow): OptOutRecord {
     ...(row.address !== '' ? { address: row.address } : {}),
     source: row.source,
     ...(row.keyword !== null ? { keyword: row.keyword } : {}),
+    ...(row.actor !== null ? { actor: row.actor } : {}),
     at: row.opted_out_at,
   };
 }

@@ -180,6 +180,19 @@ describeEachBackend('account records', (ctx) => {
     expect(optOuts[0]).toMatchObject({ source: 'keyword', keyword: 'BAJA' });
   });
 
+  it('records an opt-out of calls received by letter, with who recorded it', async () => {
+    await recordOptOut(ctx.db(), {
+      accountId: 'acc-co-1001',
+      channel: 'call',
+      source: 'letter',
+      actor: 'backoffice-maria',
+      at: '2026-12-02T15:00:00Z',
+    });
+    expect(await listOptOuts(ctx.db(), 'acc-co-1001')).toEqual([
+      expect.objectContaining({ channel: 'call', source: 'letter', actor: 'backoffice-maria' }),
+    ]);
+  });
+
   it('appends audit events once per dedupe key, whatever the key order of their data', async () => {
     const event = {
       accountId: 'acc-co-1001',

@@ -39,6 +39,34 @@ describeEachBackend('agent task queue', (ctx) => {
     });
   });
 
+  it('keeps when the debtor may be called, or why no call may be made, with the task', async () => {
+    const callable = await createAgentTask(
+      ctx.db(),
+      task({
+        call: {
+          allowed: true,
+          opensAt: '2026-12-16T12:00:00.000Z',
+          closesAt: '2026-12-17T00:00:00.000Z',
+          zone: 'America/Bogota',
+        },
+      })
+    );
+    const ceased = await createAgentTask(
+      ctx.db(),
+      task({ taskKey: 'promise-broken:p-1', call: { allowed: false, reason: 'cease_communication' } })
+    );
+    expect((await getAgentTask(ctx.db(), callable.taskId))?.call).toEqual({
+      allowed: true,
+      opensAt: '2026-12-16T12:00:00.000Z',
+      closesAt: '2026-12-17T00:00:00.000Z',
+      zone: 'America/Bogota',
+    });
+    expect((await getAgentTask(ctx.db(), ceased.taskId))?.call).toEqual({
+      allowed: false,
+      reason: 'cease_communication',
+    });
+  });
+
   it('lists open tasks filtered by jurisdiction and pages through them with a cursor without repeats', async () => {
     for (let i = 0; i < 5; i++) await createAgentTask(ctx.db(), task({ taskKey: `co-${i}` }));
     await createAgentTask(ctx.db(), task({ workflowId: 'dunning-acc-br-2002', taskKey: 'br-0', jurisdiction: 'BR' }));

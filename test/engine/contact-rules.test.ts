@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel } from '../../workflows/account';
+import type { ContactChannel } from '../../workflows/account';
 import { nextAllowedInstant, type ContactContext, type CountedContact } from '../../workflows/contact-rules';
 import { initialState, jitterFor, zonesOf } from '../../workflows/engine-state';
 import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/jurisdictions';
@@ -13,7 +13,7 @@ const J = 17 * 60_000 + 23_000; // a fixed spread of 17 min 23 s for readable ex
 function ctx(
   jurisdiction: string,
   zone: string | null,
-  channel: Channel,
+  channel: ContactChannel,
   contacts: CountedContact[] = [],
   jitterMs = J
 ): ContactContext {
@@ -146,24 +146,53 @@ describe('contact windows per jurisdiction', () => {
 });
 
 describe('frequency caps', () => {
-  const at = (isoZ: string, channel: Channel = 'sms'): CountedContact => ({ at: ms(isoZ), channel });
+  const at = (isoZ: string, channel: ContactChannel = 'sms'): CountedContact => ({ at: ms(isoZ), channel });
 
-  it('US: an 8th contact within 7 days waits until the first of the 7 leaves the window (12 CFR 1006.14(b)(2))', () => {
-    const contacts = [0, 1, 2, 3, 4, 5, 6].map((d) => ({
+  it('US: an 8th call within 7 days waits until the first of the 7 leaves the window (12 CFR 1006.14(b)(2)(i))', () => {
+    const calls = [0, 1, 2, 3, 4, 5, 6].map((d) => ({
+      at: ms('2026-12-01T15:00:00Z') + d * DAY,
+      channel: 'call' as const,
+    }));
+    const r = nextAllowedInstant(ctx('US', 'America/New_York', 'call', calls), ms('2026-12-08T14:00:00Z'));
+    expect(r.at).toBe(ms('2026-12-08T15:00:00Z'));
+    expect(r.moves).toEqual([expect.objectContaining({ reason: 'frequency_cap', rule: 'US:12 CFR 1006.14(b)(2)(i)' })]);
+  });
+
+  it('US: texts and emails are not calls: their 7-in-7 cap is product policy, cited as such', () => {
+    const emails = [0, 1, 2, 3, 4, 5, 6].map((d) => ({
       at: ms('2026-12-01T15:00:00Z') + d * DAY,
       channel: 'email' as const,
     }));
-    const r = nextAllowedInstant(ctx('US', 'America/New_York', 'sms', contacts), ms('2026-12-08T14:00:00Z'));
+    const r = nextAllowedInstant(ctx('US', 'America/New_York', 'sms', emails), ms('2026-12-08T14:00:00Z'));
     expect(r.at).toBe(ms('2026-12-08T15:00:00Z'));
-    expect(r.moves).toEqual([expect.objectContaining({ reason: 'frequency_cap', rule: 'US:12 CFR 1006.14(b)(2)' })]);
+    expect(r.moves).toEqual([
+      expect.objectContaining({
+        reason: 'frequency_cap',
+        rule: 'COBRANZA:policy seven messages per 7 days (12 CFR 1006.14(a), comment 14(a)-1)',
+      }),
+    ]);
+    // The seven emails do not count against an agent's calls.
+    expect(nextAllowedInstant(ctx('US', 'America/New_York', 'call', emails), ms('2026-12-09T14:00:00Z')).moves).toEqual(
+      []
+    );
   });
 
-  it('US: one message per local day, so a second contact the same day moves to the next morning', () => {
+  it('US: no call within 7 days after a telephone conversation (12 CFR 1006.14(b)(2)(ii)); a missed call starts no quiet days', () => {
+    const talked = [{ at: ms('2026-12-01T15:00:00Z'), channel: 'call' as const, conversation: true }];
+    const r = nextAllowedInstant(ctx('US', 'America/New_York', 'call', talked), ms('2026-12-03T15:00:00Z'));
+    expect(r.at).toBe(ms('2026-12-08T15:00:00Z'));
+    expect(r.moves[0]).toMatchObject({ reason: 'frequency_cap', rule: 'US:12 CFR 1006.14(b)(2)(ii)' });
+    const unanswered = [{ at: ms('2026-12-01T15:00:00Z'), channel: 'call' as const }];
+    const t = ms('2026-12-03T15:00:00Z');
+    expect(nextAllowedInstant(ctx('US', 'America/New_York', 'call', unanswered), t).at).toBe(t);
+  });
+
+  it('US: one contact per local day (product policy), so a second contact the same day moves to the next morning', () => {
     const r = nextAllowedInstant(
       ctx('US', 'America/New_York', 'email', [at('2026-12-02T15:00:00Z', 'sms')]),
       ms('2026-12-02T20:00:00Z')
     );
-    expect(r.moves[0]).toMatchObject({ reason: 'frequency_cap', rule: 'COBRANZA:policy one message per local day' });
+    expect(r.moves[0]).toMatchObject({ reason: 'frequency_cap', rule: 'COBRANZA:policy one contact per local day' });
     expect(wall('America/New_York', r.at)).toMatchObject({ date: '2026-12-03', hhmm: '08:17' });
   });
 

@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Account, Channel } from '../../workflows/account';
+import type { Account, Channel, ContactChannel } from '../../workflows/account';
 import { nextAllowedInstant, type CountedContact } from '../../workflows/contact-rules';
 import type { ContactPolicy } from '../../workflows/contact-policy';
 import type { EngineEvent } from '../../workflows/engine-apply';
@@ -26,7 +26,8 @@ const CHANNELS: Channel[] = ['sms', 'whatsapp', 'email'];
 // ---------- independent oracles (Intl and date-holidays only, never workflows/zoned-time.ts) ----------
 
 const hm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
-const applies = (channels: readonly Channel[] | undefined, ch: Channel) => !channels || channels.includes(ch);
+const applies = (channels: readonly ContactChannel[] | undefined, ch: ContactChannel) =>
+  !channels || channels.includes(ch);
 
 const holidayCache = new Map<string, Set<string>>();
 function isHoliday(policy: ContactPolicy, date: string): boolean {
@@ -48,7 +49,12 @@ function isHoliday(policy: ContactPolicy, date: string): boolean {
 }
 
 /** Why contacting on `channel` at `t` would break a window or blocked-day rule in one of `zones`, or null. */
-function windowViolation(policy: ContactPolicy, zones: readonly string[], channel: Channel, t: number): string | null {
+function windowViolation(
+  policy: ContactPolicy,
+  zones: readonly string[],
+  channel: ContactChannel,
+  t: number
+): string | null {
   for (const zone of zones) {
     const w = wall(zone, t);
     for (const rule of policy.windows) {
@@ -65,7 +71,13 @@ function windowViolation(policy: ContactPolicy, zones: readonly string[], channe
 }
 
 /** Why adding a contact on `channel` at `t` to `before` would exceed a cap, or null. */
-function capViolation(policy: ContactPolicy, dayZone: string, before: CountedContact[], channel: Channel, t: number) {
+function capViolation(
+  policy: ContactPolicy,
+  dayZone: string,
+  before: CountedContact[],
+  channel: ContactChannel,
+  t: number
+) {
   const all = [...before, { at: t, channel }];
   for (const rule of policy.caps) {
     if (!applies(rule.channels, channel)) continue;
@@ -267,7 +279,7 @@ function factsAt(sc: Scenario, t: number, balance: number) {
   let ceased = false;
   let disputeOpen = false;
   let upheld = false;
-  const optedOut = new Set<Channel>();
+  const optedOut = new Set<ContactChannel>();
   const failed = new Set<Channel>();
   for (const e of sc.events) {
     if (e.at > t) break;
@@ -311,7 +323,7 @@ describe('properties over random accounts, zones (incl. DST) and event sequences
       fc.property(scenarioArb, (s) => {
         const sc = simulate(s);
         const balance = sc.result.state.account.balance.amountMinor;
-        const permFailedBySend = new Map<Channel, number>();
+        const permFailedBySend = new Map<ContactChannel, number>();
         for (const r of sc.result.state.contacts)
           if (r.status === 'failed' && !permFailedBySend.has(r.channel)) permFailedBySend.set(r.channel, r.at);
         for (const e of sc.result.executed) {

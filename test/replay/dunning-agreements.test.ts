@@ -147,6 +147,12 @@ describe('dunningWorkflow replay: payment agreements', () => {
           balanceMinor: 30_000_000,
           currency: 'COP',
           jurisdiction: 'CO',
+          call: {
+            allowed: true,
+            opensAt: '2027-01-20T15:23:45.000Z',
+            closesAt: '2027-01-21T00:00:00.000Z',
+            zone: 'America/Bogota',
+          },
           // The missed installment and the broken agreement, written with the task they cause.
           record: [
             {

@@ -114,6 +114,12 @@ describe('dunningWorkflow replay: the default ladder', () => {
           balanceMinor: 150_000,
           currency: 'MXN',
           jurisdiction: 'MX',
+          call: {
+            allowed: true,
+            opensAt: '2026-12-15T15:51:01.000Z',
+            closesAt: '2026-12-16T04:00:00.000Z',
+            zone: 'America/Mexico_City',
+          },
         },
         'agent task: agent task',
         { taskId: 'task-901', created: true }

@@ -244,6 +244,12 @@ describe('dunningWorkflow replay: promises to pay', () => {
           balanceMinor: 150_000,
           currency: 'MXN',
           jurisdiction: 'MX',
+          call: {
+            allowed: true,
+            opensAt: '2026-12-12T15:51:01.000Z',
+            closesAt: '2026-12-13T04:00:00.000Z',
+            zone: 'America/Mexico_City',
+          },
           record: PROMISE_BROKEN,
         },
         'agent task: promise_broken',
@@ -275,6 +281,12 @@ describe('dunningWorkflow replay: promises to pay', () => {
           balanceMinor: 150_000,
           currency: 'MXN',
           jurisdiction: 'MX',
+          call: {
+            allowed: true,
+            opensAt: '2026-12-24T15:51:01.000Z',
+            closesAt: '2026-12-25T04:00:00.000Z',
+            zone: 'America/Mexico_City',
+          },
         },
         'agent task: agent task',
         { taskId: 'task-1202', created: true }

@@ -236,6 +236,7 @@ const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
   'balanceMinor',
   'currency',
   'jurisdiction',
+  'call',
   'record',
 ];
 
