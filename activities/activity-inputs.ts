@@ -76,7 +76,7 @@ export interface CreateAgentTaskResult {
 /** One change to the system of record, applied idempotently (unique keys + on conflict). */
 export type AccountRecordChange =
   | { type: 'accountPlaced'; account: Account; ladderId: string; ladderVersion: number }
-  | { type: 'status'; status: string; balanceMinor: number }
+  | { type: 'status'; status: string; balanceMinor: number; creditMinor?: number }
   | { type: 'payment'; paymentId: string; amountMinor: number; paidAt: string; balanceAfterMinor: number }
   | {
       type: 'promise';

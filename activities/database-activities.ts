@@ -58,7 +58,11 @@ async function applyChange(
         workflowId,
       });
     case 'status':
-      return updateAccountStatus(trx, accountId, { status: change.status, balanceMinor: change.balanceMinor });
+      return updateAccountStatus(trx, accountId, {
+        status: change.status,
+        balanceMinor: change.balanceMinor,
+        ...(change.creditMinor !== undefined && { creditMinor: change.creditMinor }),
+      });
     case 'payment': {
       const account = await lockAccount(trx, accountId);
       await recordPayment(trx, {

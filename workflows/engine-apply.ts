@@ -83,9 +83,10 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
   const finish = (status: AccountStatus, reason: string) => {
     // An open commitment closes with the account, so no promise or agreement is left "open" in the records:
     // paid in full keeps it; any other ending (cancelled, dispute upheld) cancels it.
-    if (s.promise) closePromise(s, status === 'paid' ? 'kept' : 'cancelled', event.at, record);
+    const paidInFull = status === 'paid' || status === 'overpaid';
+    if (s.promise) closePromise(s, paidInFull ? 'kept' : 'cancelled', event.at, record);
     if (s.agreement?.status === 'active') {
-      s.agreement = { ...s.agreement, status: status === 'paid' ? 'completed' : 'cancelled' };
+      s.agreement = { ...s.agreement, status: paidInFull ? 'completed' : 'cancelled' };
       record({
         step: `agreement:${s.agreement.agreementId}`,
         outcome: 'recorded',
@@ -99,10 +100,8 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
 
   if (s.terminal && event.type !== 'actionSucceeded' && event.type !== 'signalRejected') {
     if (event.type === 'payment' && !s.paymentIds.includes(event.paymentId)) {
-      // Money is never lost, even after the account closed: it still lowers the balance.
-      s.paymentIds = [...s.paymentIds, event.paymentId];
-      s.paidMinor += event.amountMinor;
-      s.balanceMinor -= event.amountMinor;
+      // Money is never lost, even after the account closed: it lowers the balance, and beyond it is credit.
+      receivePayment(s, event.amountMinor, event.paymentId);
       record({ step: 'payment', outcome: 'recorded', reason: 'payment_after_close', detail: event.paymentId });
     }
     return { state: s, records };
@@ -114,16 +113,15 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         record({ step: 'payment', outcome: 'skipped', reason: 'duplicate_payment', detail: event.paymentId });
         break;
       }
-      s.paymentIds = [...s.paymentIds, event.paymentId];
-      s.paidMinor += event.amountMinor;
-      s.balanceMinor -= event.amountMinor;
+      receivePayment(s, event.amountMinor, event.paymentId);
+      const credit = s.creditMinor ?? 0;
       record({
         step: 'payment',
         outcome: 'recorded',
-        reason: s.balanceMinor <= 0 ? 'paid_in_full' : 'partial_payment',
-        detail: `${event.paymentId}: ${event.amountMinor}, balance ${s.balanceMinor}`,
+        reason: credit > 0 ? 'overpaid' : s.balanceMinor === 0 ? 'paid_in_full' : 'partial_payment',
+        detail: `${event.paymentId}: ${event.amountMinor}, balance ${s.balanceMinor}${credit > 0 ? `, credit ${credit}` : ''}`,
       });
-      if (s.balanceMinor <= 0) finish('paid', 'paid_in_full');
+      if (s.balanceMinor === 0) finish(credit > 0 ? 'overpaid' : 'paid', credit > 0 ? 'overpaid' : 'paid_in_full');
       break;
     }
     case 'promise': {
@@ -424,6 +422,15 @@ function retire(
     }
   }
   return channels;
+}
+
+/** A payment lowers the balance down to zero; what is paid beyond it is owed back to the debtor as credit. */
+function receivePayment(s: EngineState, amountMinor: number, paymentId: string): void {
+  s.paymentIds = [...s.paymentIds, paymentId];
+  s.paidMinor += amountMinor;
+  const applied = Math.min(amountMinor, s.balanceMinor);
+  s.balanceMinor -= applied;
+  if (amountMinor > applied) s.creditMinor = (s.creditMinor ?? 0) + amountMinor - applied;
 }
 
 function iso(ms: number): string {

@@ -22,8 +22,11 @@ export interface EngineState {
   /** The ladder's end handed the account to an agent: no more automated messages (absent in older states). */
   handoff?: 'agent' | null;
   mode: 'ladder' | 'promise' | 'agreement';
+  /** Never below zero: what is paid beyond the balance is `creditMinor`. */
   balanceMinor: number;
   paidMinor: number;
+  /** Paid above the balance: owed back to the debtor (absent in older states, meaning 0). */
+  creditMinor?: number;
   paymentIds: string[];
   /** Outcome of every ladder step and event step, by step key. */
   steps: Record<string, StepRecord>;

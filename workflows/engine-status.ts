@@ -52,6 +52,7 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
     stage: state.lastStep ?? 'not_started',
     balance: { amountMinor: state.balanceMinor, currency: state.account.balance.currency },
     paidMinor: state.paidMinor,
+    creditMinor: state.creditMinor ?? 0,
     nextAction,
     waitReason,
     contacts: state.contacts.map((c) => ({

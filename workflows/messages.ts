@@ -59,6 +59,7 @@ export type AccountStatus =
   | 'in_agreement'
   | 'disputed'
   | 'paid'
+  | 'overpaid'
   | 'settled'
   | 'cancelled'
   | 'ceased'
@@ -99,6 +100,8 @@ export interface DunningStatus {
   stage: string;
   balance: { amountMinor: number; currency: string };
   paidMinor: number;
+  /** Paid beyond the balance, owed back to the debtor. */
+  creditMinor: number;
   nextAction: PlannedActionView | null;
   /** Why the account is waiting now, e.g. `waiting for quiet hours to end in America/Bogota`. */
   waitReason: {

@@ -61,8 +61,14 @@ export function recordChanges(
       ...(event.actor !== undefined && { actor: event.actor }),
     });
   const status = accountStatus(next);
-  if (status !== accountStatus(prev) || next.balanceMinor !== prev.balanceMinor) {
-    changes.push({ type: 'status', status, balanceMinor: next.balanceMinor });
+  const credit = next.creditMinor ?? 0;
+  if (status !== accountStatus(prev) || next.balanceMinor !== prev.balanceMinor || credit !== (prev.creditMinor ?? 0)) {
+    changes.push({
+      type: 'status',
+      status,
+      balanceMinor: next.balanceMinor,
+      ...(credit > 0 && { creditMinor: credit }),
+    });
   }
   return changes;
 }

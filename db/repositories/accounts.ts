@@ -97,7 +97,7 @@ export async function lockAccount(trx: Kysely<Database>, accountId: string): Pro
 export async function updateAccountStatus(
   db: Kysely<Database>,
   accountId: string,
-  change: { status: string; balanceMinor?: number }
+  change: { status: string; balanceMinor?: number; creditMinor?: number }
 ): Promise<void> {
   const result = await withDatabaseErrors(() =>
     db
@@ -105,6 +105,7 @@ export async function updateAccountStatus(
       .set({
         status: change.status,
         ...(change.balanceMinor !== undefined ? { balance_minor: change.balanceMinor } : {}),
+        ...(change.creditMinor !== undefined ? { credit_minor: change.creditMinor } : {}),
         updated_at: sql<Date>`now()`,
       })
       .where('id', '=', accountId)

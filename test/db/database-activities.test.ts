@@ -93,6 +93,23 @@ describeEachBackend('database activities', (ctx) => {
     });
   });
 
+  it('records an overpaid account with a zero balance and the excess as its credit', async () => {
+    await runActivity(() => activities().recordAccountChanges(placement));
+    await runActivity(() =>
+      activities().recordAccountChanges({
+        accountId: 'acc-co-1001',
+        changes: [{ type: 'status', status: 'overpaid', balanceMinor: 0, creditMinor: 1_000_000 }],
+      })
+    );
+    const row = await ctx
+      .db()
+      .selectFrom('accounts')
+      .select(['status', 'balance_minor', 'credit_minor'])
+      .where('id', '=', 'acc-co-1001')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'overpaid', balance_minor: 0, credit_minor: 1_000_000 });
+  });
+
   it('applies payment, promise, agreement, opt-out, status and audit together and changes nothing more on retry', async () => {
     await runActivity(() => activities().recordAccountChanges(placement));
     await runActivity(() => activities().recordAccountChanges(later));

@@ -149,9 +149,17 @@ describe('payments', () => {
     expect(next(r.state, UNTIL)).toEqual({ type: 'done', status: 'paid' });
   });
 
-  it('an overpayment also closes the account, with a negative balance kept for the refund', () => {
+  it('an overpayment closes the account as overpaid: the excess is a credit, never a negative balance', () => {
     const r = run([pay('2026-12-03T18:00:00Z', 200_000)]);
-    expect(r.state).toMatchObject({ terminal: 'paid', balanceMinor: -50_000 });
+    expect(r.state).toMatchObject({ terminal: 'overpaid', balanceMinor: 0, creditMinor: 50_000, paidMinor: 200_000 });
+    expect(r.records).toContainEqual(
+      expect.objectContaining({ step: 'account', reason: 'overpaid', detail: 'overpaid' })
+    );
+  });
+
+  it('money received after a paid account closed is kept as credit', () => {
+    const r = run([pay('2026-12-03T18:00:00Z', 150_000, 'a'), pay('2026-12-04T18:00:00Z', 20_000, 'b')]);
+    expect(r.state).toMatchObject({ terminal: 'paid', balanceMinor: 0, creditMinor: 20_000 });
   });
 
   it('a partial payment lowers the amount the next messages quote, and the ladder goes on', () => {
