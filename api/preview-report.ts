@@ -4,7 +4,7 @@ import { renderMessage } from '../activities/messaging/templates/render-message'
 import { resolveCatalog } from '../activities/messaging/templates/resolve-locale';
 import { MessagingConfigurationError } from '../activities/messaging/messaging-configuration-error';
 import type { Account } from '../workflows/account';
-import { PreviewScenarioSchema, runPreview, type PreviewAction } from '../workflows/preview';
+import { PreviewScenarioSchema, runPreview, type PreviewAction, type PreviewResult } from '../workflows/preview';
 
 /**
  * The preview as a collections manager reads it (the CLI prints it, POST /v1/preview answers it): the engine's
@@ -110,6 +110,8 @@ export const PreviewReportSchema = z
       stage: z.string(),
       balanceMinor: z.number().int(),
       balance: z.string().describe('balanceMinor in the account currency and the debtor locale'),
+      creditMinor: z.number().int().optional().describe('paid beyond the balance, owed back to the debtor'),
+      credit: z.string().optional().describe('creditMinor in the account currency and the debtor locale'),
     }),
   })
   .describe('what the ladder would do, with every move, suppression, skip and rejection explained');
@@ -133,8 +135,15 @@ export function previewReport(input: unknown, options: PreviewReportOptions = {}
       ...besideMinor(a, 'amountMinor', 'amount', money(a.amountMinor)),
       ...(options.text && a.kind === 'message' && { text: messageText(a, account, result.account.jurisdiction) }),
     })),
-    final: besideMinor(result.final, 'balanceMinor', 'balance', money(result.final.balanceMinor)),
+    final: finalWithAmounts(result.final, money),
   };
+}
+
+function finalWithAmounts(final: PreviewResult['final'], money: (amountMinor: number) => string) {
+  const withBalance = besideMinor(final, 'balanceMinor', 'balance', money(final.balanceMinor));
+  return final.creditMinor === undefined
+    ? withBalance
+    : besideMinor(withBalance, 'creditMinor', 'credit', money(final.creditMinor));
 }
 
 /** The formatted amount written right after the minor units it formats, where a reader looks for it. */

@@ -96,7 +96,8 @@ export interface PreviewResult {
   skipped: PreviewNote[];
   /** Events the engine refused, as it refuses a signal. */
   rejected: PreviewRejection[];
-  final: { status: AccountStatus; balanceMinor: number; stage: string };
+  /** `creditMinor`: paid beyond the balance, owed back to the debtor (only when there is any). */
+  final: { status: AccountStatus; balanceMinor: number; creditMinor?: number; stage: string };
 }
 
 /**
@@ -161,7 +162,12 @@ export function runPreview(input: unknown): PreviewResult {
     },
     actions,
     ...decisions,
-    final: { status: accountStatus(state), balanceMinor: state.balanceMinor, stage: state.lastStep ?? 'not_started' },
+    final: {
+      status: accountStatus(state),
+      balanceMinor: state.balanceMinor,
+      ...(state.creditMinor ? { creditMinor: state.creditMinor } : {}),
+      stage: state.lastStep ?? 'not_started',
+    },
   };
 }
 

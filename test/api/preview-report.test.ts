@@ -6,6 +6,7 @@ import { createMessagingActivities } from '../../activities/messaging/create-mes
 import { createLogEmailTransport, createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { PREVIEW_UNSUBSCRIBE_URL, PreviewReportSchema, previewReport } from '../../api/preview-report';
 import type { Account } from '../../workflows/account';
+import { defaultLadder } from '../../workflows/ladder';
 import { ana, camila, joao, lucia } from '../engine/fixtures';
 import { openTestLedger, type TestLedger } from '../messaging/contact-attempts';
 import { activityEnv } from '../messaging/fixtures';
@@ -40,6 +41,20 @@ describe('preview report: amounts in the account currency and the debtor locale'
   it('formats euros for Madrid and reais for São Paulo the way their messages do', () => {
     expect(previewReport({ account: lucia(), ...horizon }).final.balance).toBe('320,50 €');
     expect(previewReport({ account: joao(), ...horizon }).final.balance).toBe('R$ 899,90');
+  });
+
+  it('an overpayment ends overpaid, with the credit owed back to the debtor beside the zero balance', () => {
+    const overpay = { ...partialPayment, amountMinor: 160_000 };
+    const r = previewReport({ account: ana(), ...horizon, events: [overpay] });
+    expect(r.final).toEqual({
+      status: 'overpaid',
+      balanceMinor: 0,
+      balance: '$0.00',
+      creditMinor: 10_000,
+      credit: '$100.00',
+      stage: 'day-1-sms',
+    });
+    expect(PreviewReportSchema.parse(r)).toEqual(r);
   });
 
   it('matches the response schema the API documents, field for field', () => {
@@ -158,5 +173,20 @@ describe('preview report: each message’s text, rendered as the send renders it
         message: expect.stringContaining('missing: address, taxId (CPF/CNPJ)') as unknown,
       },
     });
+  });
+
+  it('shows why a message cannot be built, as the send would fail: a custom ladder’s template missing from the catalog', () => {
+    const ladder = {
+      ...defaultLadder,
+      id: 'cobranza-suave',
+      steps: defaultLadder.steps.map((step) =>
+        step.id === 'day-1-sms' ? { ...step, template: 'recordatorio_suave' } : step
+      ),
+    };
+    const r = previewReport({ account, ...horizon, ladder }, { text: true });
+    expect(r.actions.find((a) => a.step === 'day-1-sms')!.text).toEqual({
+      problem: { code: 'unknown_template', message: 'no message template "recordatorio_suave"' },
+    });
+    expect(r.actions.find((a) => a.step === 'pre-due-nudge')!.text).toHaveProperty('body');
   });
 });
