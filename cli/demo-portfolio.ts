@@ -181,7 +181,7 @@ function fixedAccounts(day: (offset: number) => string): Account[] {
       creditor: {
         name: 'Cobranza Demo Ltda.',
         address: 'Av. Paulista 1000, São Paulo - SP',
-        taxId: '12.345.678/0001-90',
+        taxId: '12.345.678/0001-95',
       },
     },
     {

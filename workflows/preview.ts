@@ -14,6 +14,7 @@ import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus } from './engine-status';
 import { contactPolicyFor } from './jurisdictions';
 import { LadderSchema, defaultLadder, type LadderEnd } from './ladder';
+import { placementProblems } from './placement-problems';
 import {
   emptyDecisions,
   fileDecisions,
@@ -53,12 +54,11 @@ export const PreviewScenarioSchema = z
       ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must be after startAt' });
     if (Date.parse(s.until) - Date.parse(s.startAt) > 3 * 366 * 86_400_000)
       ctx.addIssue({ code: 'custom', path: ['until'], message: 'the horizon may not exceed three years' });
-    if (!contactPolicyFor(s.account.debtor.jurisdiction))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['account', 'debtor', 'jurisdiction'],
-        message: `unsupported jurisdiction ${s.account.debtor.jurisdiction}`,
-      });
+    // The placement's own rules; the creditor's accepted currencies and CREDITOR_* are deployment settings the
+    // preview does not read, so any ISO 4217 currency passes and the scenario's creditor is the one checked.
+    const policy = contactPolicyFor(s.account.debtor.jurisdiction);
+    for (const p of placementProblems(s.account, s.ladder ?? defaultLadder, policy))
+      ctx.addIssue({ code: 'custom', path: ['account', ...p.field.split('.')], message: p.message });
     s.events.forEach((e, i) => {
       if (Date.parse(e.at) < Date.parse(s.startAt))
         ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: 'events may not precede startAt' });

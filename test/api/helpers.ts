@@ -195,7 +195,7 @@ export function conta(overrides: Partial<Account> = {}): Account {
       locale: 'pt-BR',
     },
     balance: { amountMinor: 2_500_00, currency: 'BRL' },
-    creditor: { name: 'Banco Paulista S.A.', address: 'Av. Paulista, 1000, São Paulo', taxId: '12.345.678/0001-90' },
+    creditor: { name: 'Banco Paulista S.A.', address: 'Av. Paulista, 1000, São Paulo', taxId: '12.345.678/0001-95' },
     ...overrides,
   });
 }

@@ -165,14 +165,16 @@ describe('preview report: each message’s text, rendered as the send renders it
     );
   });
 
-  it('shows why a Brazilian message cannot be built without the creditor’s CPF/CNPJ, as the send would fail', () => {
-    const r = previewReport({ account: joao({ creditor: { name: 'Loja Exemplo Ltda' } }), ...horizon }, { text: true });
-    expect(r.actions[0]!.text).toEqual({
-      problem: {
-        code: 'creditor_identification_missing',
-        message: expect.stringContaining('missing: address, taxId (CPF/CNPJ)') as unknown,
-      },
-    });
+  it('refuses a Brazilian scenario whose creditor lacks address and CPF/CNPJ, as placement does (CDC art. 42-A)', () => {
+    const account = joao({ creditor: { name: 'Loja Exemplo Ltda' } });
+    expect(() => previewReport({ account, ...horizon }, { text: true })).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({ path: ['account', 'creditor', 'address'] }),
+          expect.objectContaining({ path: ['account', 'creditor', 'taxId'] }),
+        ],
+      })
+    );
   });
 
   it('shows why a message cannot be built, as the send would fail: a custom ladder’s template missing from the catalog', () => {

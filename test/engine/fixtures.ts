@@ -55,7 +55,7 @@ export function joao(over: Partial<Account> = {}): Account {
     },
     balance: { amountMinor: 89_990, currency: 'BRL' },
     dueDate: '2026-12-01',
-    creditor: { name: 'Loja Exemplo Ltda', address: 'Av. Paulista 1000, São Paulo', taxId: '12.345.678/0001-90' },
+    creditor: { name: 'Loja Exemplo Ltda', address: 'Av. Paulista 1000, São Paulo', taxId: '12.345.678/0001-95' },
     ...over,
   };
 }
