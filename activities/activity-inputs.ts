@@ -25,6 +25,11 @@ export interface SendMessageInput {
   referenceDate: string;
   paymentLink?: string;
   creditor?: Creditor;
+  /**
+   * The policy snapshot asks every billing message to identify the creditor in full (Brazil, CDC art. 42-A). Sent only
+   * when true; a workflow started before this field existed leaves it out, and the jurisdiction's policy decides.
+   */
+  requiresCreditorIdentification?: true;
   /** Changes the workflow had not recorded yet (e.g. why the step moved), written before the message is sent. */
   record?: AccountRecordChange[];
 }

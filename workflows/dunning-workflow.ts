@@ -212,6 +212,7 @@ async function sendMessage(
         referenceDate: action.referenceDate,
         ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
         ...(account.creditor !== undefined && { creditor: account.creditor }),
+        ...(state.policy.requiresCreditorIdentification && { requiresCreditorIdentification: true as const }),
         ...record,
       },
     ]);

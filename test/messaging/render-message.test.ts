@@ -164,6 +164,26 @@ describe('message templates', () => {
       );
     });
 
+    it('follows the account’s policy snapshot: a send flagged requiresCreditorIdentification carries the full line', () => {
+      const sms = renderMessage({
+        ...joao,
+        jurisdiction: 'BR-SP',
+        requiresCreditorIdentification: true,
+        channel: 'sms',
+        creditor: creditorBR,
+      });
+      expect(sms.kind === 'text' && sms.body).toContain('CPF/CNPJ 12.345.678/0001-90');
+      const mx = renderMessage({
+        ...base,
+        locale: 'es-MX',
+        jurisdiction: 'MX',
+        currency: 'MXN',
+        channel: 'sms',
+        creditor: creditorBR,
+      });
+      expect(mx.kind === 'text' && mx.body).not.toContain('CPF/CNPJ');
+    });
+
     it('refuses, as misconfigured, a message without the creditor address and CPF/CNPJ', () => {
       expect(() => renderMessage({ ...joao, channel: 'sms', creditor: { name: 'Aurora Crédito Ltda.' } })).toThrow(
         expect.objectContaining({

@@ -39,6 +39,7 @@ const JOAO = {
   amountMinor: 89_990,
   referenceDate: '2026-12-01',
   creditor: { name: 'Loja Exemplo Ltda', address: 'Av. Paulista 1000, São Paulo - SP', taxId: '12.345.678/0001-90' },
+  requiresCreditorIdentification: true,
 } as const;
 
 function anaAfterDay1Sms(): DunningHistory {
@@ -307,6 +308,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       currency: 'BRL',
       referenceDate: '2026-12-01',
       creditor: LOJA_EXEMPLO,
+      requiresCreditorIdentification: true,
     });
     expect(rec.outcome).toMatchObject({ kind: 'completed', result: { status: 'paid', stage: 'week-1-email' } });
   });

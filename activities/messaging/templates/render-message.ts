@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Channel, Creditor } from '../../../workflows/account';
+import { contactPolicyFor } from '../../../workflows/jurisdictions';
 import { MessagingConfigurationError } from '../messaging-configuration-error';
 import { formatAmount, formatLongDate, formatShortDate, formattingLocale, toPlainSpaces } from './format-values';
 import { escapeHtml } from './html-escape';
@@ -21,6 +22,8 @@ export interface RenderInput {
   creditor?: Creditor;
   /** Required for email: the link every collection email must offer. */
   unsubscribeUrl?: string;
+  /** From the account's policy snapshot (Brazil, CDC art. 42-A). */
+  requiresCreditorIdentification?: boolean;
 }
 
 export interface RenderedText {
@@ -42,10 +45,17 @@ export interface RenderedEmail {
 
 /**
  * Brazil, CDC (Lei 8.078/1990) art. 42-A: every billing document sent to a consumer must show the supplier's name,
- * address and CPF/CNPJ. Decided by jurisdiction, not by the debtor's language.
+ * address and CPF/CNPJ. The account's policy snapshot says so (`requiresCreditorIdentification`); an input from before
+ * the flag was sent asks the jurisdiction's current policy. Decided by jurisdiction, never by the debtor's language.
  */
-export function requiresFullCreditorIdentification(jurisdiction: string): boolean {
-  return jurisdiction === 'BR' || jurisdiction.startsWith('BR-');
+export function requiresFullCreditorIdentification(
+  input: Pick<RenderInput, 'jurisdiction' | 'requiresCreditorIdentification'>
+): boolean {
+  return (
+    input.requiresCreditorIdentification ??
+    contactPolicyFor(input.jurisdiction)?.requiresCreditorIdentification ??
+    false
+  );
 }
 
 export function renderMessage(input: RenderInput): RenderedText | RenderedEmail {
@@ -66,7 +76,7 @@ export function renderMessage(input: RenderInput): RenderedText | RenderedEmail 
       amount: toPlainSpaces(formatAmount(input.amountMinor, input.currency, locale)),
       date: formatShortDate(input.referenceDate, locale),
     };
-    const lawLine = requiresFullCreditorIdentification(input.jurisdiction);
+    const lawLine = requiresFullCreditorIdentification(input);
     // Identify the sender: the creditor's name up front, or the full legal line where the law asks for it.
     const opening = input.creditor && !lawLine ? `${input.creditor.name}: ` : '';
     const parts = [
@@ -130,7 +140,7 @@ function htmlWithLinks(render: (link: (url: string) => string) => string): strin
 
 function creditorLineFor(input: RenderInput, catalog: LocaleCatalog): string | undefined {
   const c = input.creditor;
-  if (requiresFullCreditorIdentification(input.jurisdiction)) {
+  if (requiresFullCreditorIdentification(input)) {
     const missing = [
       c?.name?.trim() ? undefined : 'name',
       c?.address?.trim() ? undefined : 'address',

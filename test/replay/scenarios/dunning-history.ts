@@ -226,6 +226,7 @@ const SEND_KEYS: (keyof SendMessageInput)[] = [
   'referenceDate',
   'paymentLink',
   'creditor',
+  'requiresCreditorIdentification',
   'record',
 ];
 const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
