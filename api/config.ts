@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { UNSUBSCRIBE_SECRET_MIN_LENGTH } from '../activities/messaging/unsubscribe-token';
+import type { Creditor } from '../workflows/account';
+import { isIsoCurrency } from '../workflows/placement-problems';
 
 export const ROLES = ['service', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,6 +31,12 @@ export interface ApiConfig {
   sendgridMaxAgeSeconds: number;
   /** HMAC key of the emails' unsubscribe links (the worker's UNSUBSCRIBE_SECRET); without it /unsubscribe answers 503. */
   unsubscribeSecret?: string | undefined;
+  /** ISO 4217 codes placements may be in (ACCEPTED_CURRENCIES); absent: each jurisdiction's legal tender. */
+  acceptedCurrencies?: readonly string[] | undefined;
+  /** The creditor the worker names for accounts that name none (CREDITOR_*): placement checks it where required. */
+  creditor?: Creditor | undefined;
+  /** How long one Temporal call may take before the API answers 503 (default 1.5 s). */
+  temporalCallTimeoutMs?: number | undefined;
 }
 
 const intFrom = (fallback: number) =>
@@ -38,6 +46,12 @@ const intFrom = (fallback: number) =>
     .transform(Number)
     .optional()
     .transform((v) => v ?? fallback);
+
+// An empty variable (`CREDITOR_NAME=` in a .env file) means unset, as for the worker.
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().optional()
+);
 
 const EnvSchema = z.object({
   API_KEYS: z.string().default(''),
@@ -59,7 +73,25 @@ const EnvSchema = z.object({
       )
       .optional()
   ),
+  ACCEPTED_CURRENCIES: optionalText,
+  CREDITOR_NAME: optionalText,
+  CREDITOR_ADDRESS: optionalText,
+  CREDITOR_TAX_ID: optionalText,
 });
+
+/** `MXN,USD` → the codes; throws naming an entry that is not an ISO 4217 code. */
+export function parseAcceptedCurrencies(spec: string): string[] {
+  const codes = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  codes.forEach((code, i) => {
+    if (!isIsoCurrency(code))
+      throw new Error(`ACCEPTED_CURRENCIES entry ${i + 1} (${code}) is not an ISO 4217 currency code such as MXN`);
+  });
+  if (codes.length === 0) throw new Error('ACCEPTED_CURRENCIES names no currency');
+  return codes;
+}
 
 /** `svc_abc:service,agt_def:agent` → keys with roles. Throws naming the bad entry (never the key). */
 export function parseApiKeys(spec: string): ApiKey[] {
@@ -94,5 +126,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     batchConcurrency: e.API_BATCH_CONCURRENCY,
     sendgridMaxAgeSeconds: e.SENDGRID_WEBHOOK_MAX_AGE_SECONDS,
     unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
+    acceptedCurrencies:
+      e.ACCEPTED_CURRENCIES !== undefined ? parseAcceptedCurrencies(e.ACCEPTED_CURRENCIES) : undefined,
+    creditor: creditorFrom(e),
+  };
+}
+
+/** The worker's rule: CREDITOR_NAME names the creditor; an address or tax id without a name is a mistake. */
+function creditorFrom(e: z.infer<typeof EnvSchema>): Creditor | undefined {
+  if (e.CREDITOR_NAME === undefined) {
+    if (e.CREDITOR_ADDRESS !== undefined || e.CREDITOR_TAX_ID !== undefined)
+      throw new Error('CREDITOR_ADDRESS and CREDITOR_TAX_ID need CREDITOR_NAME');
+    return undefined;
+  }
+  return {
+    name: e.CREDITOR_NAME,
+    ...(e.CREDITOR_ADDRESS !== undefined && { address: e.CREDITOR_ADDRESS }),
+    ...(e.CREDITOR_TAX_ID !== undefined && { taxId: e.CREDITOR_TAX_ID }),
   };
 }

@@ -8,9 +8,10 @@ import {
   workflowIdFor,
   type DunningWorkflowInput,
 } from '../workflows/workflow-input';
+import { placementProblems } from '../workflows/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
-import { problems } from './problem';
+import { ProblemError } from './problem';
 import type { PlaceAccountRequest } from './schemas';
 
 export interface Placement {
@@ -48,17 +49,23 @@ export function dunningStartOptions(input: DunningWorkflowInput) {
 }
 
 /**
- * Places one account: record it (with its ladder snapshot), then start its workflow with a deterministic id. The
- * row is written first: a DB write and a workflow start cannot be atomic, and a placement that stops in between is
- * healed by a retried placement or by the account's next payment (which starts the workflow from the row). An
+ * Places one account: check it (placementProblems, a 422 naming each field), record it (with its ladder snapshot),
+ * then start its workflow with a deterministic id. The row is written before the start: a DB write and a workflow
+ * start cannot be atomic, and a placement that stops in between is healed by a retried placement or by the
+ * account's next payment (which starts the workflow from the row). An
  * account already running answers `created: false`; one whose workflow closed is a 409 naming how it closed.
  */
 export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): Promise<Placement> {
   const { ladder: customLadder, ...account } = req;
-  const policy = contactPolicyFor(account.debtor.jurisdiction);
-  if (!policy)
-    throw problems.unprocessable(`jurisdiction ${account.debtor.jurisdiction} is not supported`, 'debtor.jurisdiction');
   const ladder = customLadder ?? defaultLadder;
+  const policy = contactPolicyFor(account.debtor.jurisdiction);
+  // Before anything is written or started: an account that cannot be collected is never placed.
+  const found = placementProblems(account, ladder, policy, {
+    acceptedCurrencies: deps.config.acceptedCurrencies ?? 'legal-tender',
+    ...(deps.config.creditor && { configuredCreditor: deps.config.creditor }),
+  });
+  if (found.length > 0 || !policy)
+    throw new ProblemError(422, 'invalid-account', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
   const workflowId = workflowIdFor(account.id);
   await deps.store.upsertAccount({ account, ladderId: ladder.id, ladderVersion: ladder.version, ladder, workflowId });
   const pendingPayments = await deps.store.listPayments(account.id);

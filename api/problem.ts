@@ -14,6 +14,7 @@ export const PROBLEM_TITLES: Record<string, string> = {
   conflict: 'Conflict',
   'account-closed': 'The account is closed',
   'unprocessable-request': 'The request cannot be applied to the account as it is now',
+  'invalid-account': 'The account cannot be collected as placed',
   'rate-limited': 'Too many requests',
   'service-unavailable': 'A service the API depends on is unavailable',
   'invalid-signature': 'The webhook signature is missing or invalid',
@@ -57,7 +58,9 @@ export const problems = {
     new ProblemError(404, 'not-found', detail, field ? [{ field, message: detail }] : []),
   conflict: (detail: string, field?: string) =>
     new ProblemError(409, 'conflict', detail, field ? [{ field, message: detail }] : []),
-  unavailable: (detail: string) => new ProblemError(503, 'service-unavailable', detail, [], {}, { 'Retry-After': '5' }),
+  /** `service` names what is down (`temporal`, `database`) for clients and dashboards. */
+  unavailable: (detail: string, service?: 'temporal' | 'database') =>
+    new ProblemError(503, 'service-unavailable', detail, [], service ? { service } : {}, { 'Retry-After': '5' }),
 };
 
 function describe(errors: InputProblem[]): string {

@@ -84,7 +84,14 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       description:
         'Idempotent by account id: 201 when placed now, 200 with the existing placement when it already runs. ' +
         'Payments recorded for the account before placement are handed to the workflow. An account id is one ' +
-        'debt: placing an account whose collection closed answers 409 account-closed naming the status.',
+        'debt: placing an account whose collection closed answers 409 account-closed naming the status. ' +
+        'Before anything is recorded or started, an account that cannot be collected is refused with 422 ' +
+        'invalid-account naming each field: a time zone that is not IANA (debtor.timezone), an unknown ' +
+        'jurisdiction or subdivision (debtor.jurisdiction), a currency that is not ISO 4217 or not accepted ' +
+        '(ACCEPTED_CURRENCIES; default: the legal tender of the debtor’s country) (balance.currency), a zero ' +
+        'balance (balance.amountMinor), a debtor no channel of the ladder can reach (debtor), and where the ' +
+        'contact policy requires creditor identification (Brazil, CDC art. 42-A) a creditor, the account’s or the ' +
+        'configured CREDITOR_*, without name, address or a CPF/CNPJ with valid check digits (creditor.*).',
       tags: ['accounts'],
       auth: SERVICE,
       body: PlaceAccountRequest,
@@ -92,7 +99,7 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
         201: { description: 'placed', schema: PlacementResponse },
         200: { description: 'already placed; the existing placement', schema: PlacementResponse },
         409: { description: 'the account is closed (account-closed, naming the status it closed with)' },
-        422: { description: 'unsupported jurisdiction' },
+        422: { description: 'the account cannot be collected as placed (invalid-account, naming each field)' },
       },
     },
     async ({ body }, _req, res) => {
@@ -113,7 +120,9 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       path: '/v1/accounts/batch',
       operationId: 'placeAccountsBatch',
       summary: 'Place up to 5,000 accounts (JSON array or NDJSON)',
-      description: 'Each item is validated and placed on its own: a bad item never sinks the others.',
+      description:
+        'Each item is validated and placed on its own: a bad item never sinks the others. Each refused item ' +
+        'carries the problem it would have had alone (400, or 422 invalid-account naming each field).',
       tags: ['accounts'],
       auth: SERVICE,
       body: BatchRequest,
