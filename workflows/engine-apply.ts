@@ -12,7 +12,7 @@ import type {
 import { addressFor, type Channel, type ContactChannel } from './account';
 import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
 import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
-import type { Decision, DecisionNote } from './engine-next';
+import { ladderStepInstant, type Decision, type DecisionNote } from './engine-next';
 import type { EngineState, StepRecord } from './engine-state';
 import { primaryZone } from './engine-state';
 import type { AccountStatus, DecisionRecord } from './messages';
@@ -93,6 +93,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         reason: `agreement_${s.agreement.status}`,
       });
     }
+    recordHeldSteps(s, event.at, record);
     s.terminal = status;
     s.pendingTasks = [];
     record({ step: 'account', outcome: 'recorded', reason, detail: status });
@@ -137,7 +138,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         );
         record({ step: `promise:${s.promise.promiseId}`, outcome: 'recorded', reason: 'promise_replaced' });
       }
-      pauseLadder(s, event.at);
+      pauseLadder(s, event.at, 'promise');
       s.mode = 'promise';
       s.promise = {
         promiseId,
@@ -167,7 +168,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
       }
       if (s.promise) closePromise(s, 'cancelled', event.at, record);
       const agreementId = event.agreementId ?? `agreement-${event.at}`;
-      pauseLadder(s, event.at);
+      pauseLadder(s, event.at, 'agreement');
       s.mode = 'agreement';
       s.agreement = {
         agreementId,
@@ -190,7 +191,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         record({ step: 'dispute', outcome: 'skipped', reason: 'dispute_already_open' });
         break;
       }
-      pauseLadder(s, event.at);
+      pauseLadder(s, event.at, 'dispute');
       s.dispute = {
         open: true,
         openedAt: event.at,
@@ -215,12 +216,22 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         break;
       }
       record({ step: 'dispute', outcome: 'recorded', reason: 'dispute_rejected', detail: 'collection resumes' });
-      resumeLadderIfIdle(s, event.at);
+      resumeLadderIfIdle(s, event.at, record);
       break;
     }
     case 'optOut': {
       if (event.channel === 'all') {
         s.ceased = true;
+        // A cease request (12 CFR 1006.6(c)) holds every message still to come, for good.
+        for (const step of s.ladder.steps) {
+          if (s.steps[step.id] || step.kind !== 'message') continue;
+          record({
+            step: step.id,
+            outcome: 'suppressed',
+            reason: 'cease_communication',
+            detail: `planned ${iso(ladderStepInstant(s, step))}`,
+          });
+        }
       } else {
         s.channels = retire(s, event.channel, 'opted_out');
       }
@@ -313,7 +324,7 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
         });
       }
       if (event.outcome === 'disputed' && !s.dispute.open) {
-        pauseLadder(s, event.at);
+        pauseLadder(s, event.at, 'dispute');
         s.dispute = { open: true, openedAt: event.at };
         record({
           step: 'dispute',
@@ -444,14 +455,38 @@ function reject(s: EngineState, record: RecordFn, at: number, signal: string, pr
   record({ step: signal, outcome: 'rejected', reason: 'invalid_signal', detail: problem });
 }
 
-function pauseLadder(s: EngineState, at: number) {
-  if (s.mode === 'ladder' && !s.dispute.open && s.pausedAt === null) s.pausedAt = at;
+function pauseLadder(s: EngineState, at: number, cause: NonNullable<EngineState['pausedBy']>) {
+  if (s.mode === 'ladder' && !s.dispute.open && s.pausedAt === null) {
+    s.pausedAt = at;
+    s.pausedBy = cause;
+  }
+}
+
+/**
+ * Every ladder step that would have gone out while the ladder stood still, as a suppression naming what held it:
+ * the manager's preview and the audit trail show what the promise, the agreement or the dispute held back.
+ */
+function recordHeldSteps(s: EngineState, until: number, record: RecordFn) {
+  if (s.pausedAt === null) return;
+  for (const step of s.ladder.steps) {
+    if (s.steps[step.id]) continue;
+    const planned = ladderStepInstant(s, step);
+    if (planned < s.pausedAt || planned >= until) continue;
+    record({
+      step: step.id,
+      outcome: 'suppressed',
+      reason: `held_by_${s.pausedBy ?? 'pause'}`,
+      detail: `planned ${iso(planned)}`,
+    });
+  }
 }
 
 /** Back on the ladder, pushed back by the days it stood still, so it resumes where it paused. */
-function resumeLadderIfIdle(s: EngineState, at: number) {
+function resumeLadderIfIdle(s: EngineState, at: number, record: RecordFn) {
   if (s.mode !== 'ladder' || s.dispute.open) return;
   if (s.pausedAt !== null) {
+    recordHeldSteps(s, at, record);
+    s.pausedBy = null;
     const zone = primaryZone(s);
     s.shiftDays += Math.max(0, daysBetween(localParts(zone, s.pausedAt).date, localParts(zone, at).date));
     s.pausedAt = null;
@@ -509,7 +544,7 @@ function startAction(
           },
         ];
       }
-      resumeLadderIfIdle(s, at);
+      resumeLadderIfIdle(s, at, record);
       break;
     }
     case 'installment_check': {
@@ -546,7 +581,7 @@ function startAction(
           },
         ];
         record({ step: `agreement:${a.agreementId}`, outcome: 'recorded', reason: 'agreement_broken' });
-        resumeLadderIfIdle(s, at);
+        resumeLadderIfIdle(s, at, record);
       }
       break;
     }

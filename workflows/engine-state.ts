@@ -34,6 +34,8 @@ export interface EngineState {
   shiftDays: number;
   /** When the ladder stopped running (promise, agreement or dispute); null while it runs. */
   pausedAt: number | null;
+  /** What stopped it (absent in older states). */
+  pausedBy?: 'promise' | 'agreement' | 'dispute' | null;
   contacts: ContactRecord[];
   /** Per channel; `call` is the debtor's phone for agents (absent in states from before calls were tracked). */
   channels: Record<Channel, ChannelState> & { call?: ChannelState };

@@ -94,6 +94,15 @@ const PROMISE_BROKEN: AccountRecordChange[] = [
     reason: 'promise_broken',
     data: {},
   },
+  // The promise held the week-1 email: recorded as a suppression when the ladder resumes.
+  {
+    type: 'audit',
+    at: '2026-12-12T15:51:01.000Z',
+    actor: 'workflow',
+    action: 'week-1-email:suppressed',
+    reason: 'held_by_promise',
+    data: { detail: 'planned 2026-12-08T15:51:01.000Z' },
+  },
   {
     type: 'promise',
     promiseId: 'prom-ana-1',
