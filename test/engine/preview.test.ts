@@ -218,6 +218,44 @@ describe('preview: moves, suppressions, skips and rejections are separate lists'
     expect(r.actions.map((a) => a.step)).toContain('agent-task');
   });
 
+  it('a broken promise lists the week-1 email it held as suppressed (held_by_promise); the email goes out later', () => {
+    const r = runPreview(
+      scenario({
+        events: [
+          {
+            type: 'promise',
+            at: '2026-12-04T18:00:00Z',
+            promiseId: 'p-ana-1',
+            date: '2026-12-10',
+            amountMinor: 50_000,
+            agentId: 'agt-rosa',
+          },
+        ],
+      })
+    );
+    expect(r.suppressed).toEqual([
+      {
+        step: 'week-1-email',
+        at: '2026-12-12T15:55:23.000Z',
+        local: '2026-12-12T09:55:23-06:00',
+        reason: 'held_by_promise',
+        detail: 'planned 2026-12-08T15:55:23.000Z',
+      },
+    ]);
+    expect(r.skipped).toEqual([]);
+    expect(r.actions.find((a) => a.step === 'week-1-email')!.local).toBe('2026-12-16T09:55:23-06:00');
+  });
+
+  it('a cease-communication request lists every message still to come as suppressed, and nothing is sent after it', () => {
+    const r = runPreview(scenario({ events: [{ type: 'optOut', at: '2026-12-03T18:00:00Z', channel: 'all' }] }));
+    expect(r.suppressed.map((x) => `${x.step}:${x.reason}:${x.local}`)).toEqual([
+      'week-1-email:cease_communication:2026-12-03T12:00:00-06:00',
+      'final-notice:cease_communication:2026-12-03T12:00:00-06:00',
+    ]);
+    expect(r.actions.map((a) => a.step)).toEqual(['pre-due-nudge', 'day-1-sms']);
+    expect(r.final.status).toBe('ceased');
+  });
+
   it('a step the contact rules move is not in skipped, and a skipped one is not in moved', () => {
     const r = runPreview({ account: camila(), startAt: '2026-11-20T15:00:00Z', until: '2027-01-31T00:00:00Z' });
     expect(r.moved.map((m) => m.step)).toEqual(['week-1-email']);
