@@ -12,6 +12,7 @@ import { upsertPromise } from '../db/repositories/promises';
 import type { Database } from '../db/schema';
 import { inTransaction } from '../db/transaction';
 import { actedAudit } from './acted-audit';
+import { CLOSING_STATUSES, recordAccountsClosed } from './account-metrics';
 import type {
   AccountRecordChange,
   CreateAgentTaskInput,
@@ -36,11 +37,17 @@ function toActivityFailure(err: unknown): Error {
   return translated;
 }
 
+/** What a batch of changes did that is counted once it committed: the statuses accounts newly closed with. */
+interface AppliedEffects {
+  closed: string[];
+}
+
 async function applyChange(
   trx: Kysely<Database>,
   accountId: string,
   workflowId: string,
-  change: AccountRecordChange
+  change: AccountRecordChange,
+  effects: AppliedEffects = { closed: [] }
 ): Promise<void> {
   switch (change.type) {
     case 'accountPlaced':
@@ -57,12 +64,21 @@ async function applyChange(
         ladderVersion: change.ladderVersion,
         workflowId,
       });
-    case 'status':
+    case 'status': {
+      const before = await trx
+        .selectFrom('accounts')
+        .select('status')
+        .where('id', '=', accountId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (before && before.status !== change.status && CLOSING_STATUSES.has(change.status))
+        effects.closed.push(change.status);
       return updateAccountStatus(trx, accountId, {
         status: change.status,
         balanceMinor: change.balanceMinor,
         ...(change.creditMinor !== undefined && { creditMinor: change.creditMinor }),
       });
+    }
     case 'payment': {
       const account = await lockAccount(trx, accountId);
       await recordPayment(trx, {
@@ -139,12 +155,15 @@ export function createDatabaseActivities({ db }: DatabaseActivityDeps) {
     /** Applies every change in one transaction; retrying the same input leaves the database as the first run did. */
     async recordAccountChanges(input: RecordAccountChangesInput): Promise<void> {
       const workflowId = currentWorkflowId();
+      const effects: AppliedEffects = { closed: [] };
       try {
         await inTransaction(db, async (trx) => {
+          effects.closed = [];
           for (const change of input.changes) {
-            await applyChange(trx, input.accountId, workflowId, change);
+            await applyChange(trx, input.accountId, workflowId, change, effects);
           }
         });
+        recordAccountsClosed(effects.closed);
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
         throw toActivityFailure(err);

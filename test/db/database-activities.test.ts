@@ -7,6 +7,7 @@ import { openDatabase } from '../../db/database';
 import { getAccount } from '../../db/repositories/accounts';
 import { getAgreement } from '../../db/repositories/agreements';
 import { listPromises } from '../../db/repositories/promises';
+import { RecordingMetricMeter } from '../messaging/recording-metric-meter';
 import { bogotaAccount } from './fixtures';
 import { countRows, describeEachBackend } from './test-database';
 
@@ -91,6 +92,21 @@ describeEachBackend('database activities', (ctx) => {
       ladderVersion: 2,
       account: { debtor: { timezone: 'America/Bogota' }, balance: { amountMinor: 45_990_000, currency: 'COP' } },
     });
+  });
+
+  it('counts an account closing once as cobranza_accounts_closed{status}, however often the activity is retried', async () => {
+    const meter = new RecordingMetricMeter();
+    const run = <R>(fn: () => Promise<R>) => new MockActivityEnvironment(info, { metricMeter: meter }).run(fn);
+    await run(() => activities().recordAccountChanges(placement));
+    const exhausted: RecordAccountChangesInput = {
+      accountId: 'acc-co-1001',
+      changes: [{ type: 'status', status: 'exhausted', balanceMinor: 45_990_000 }],
+    };
+    await run(() => activities().recordAccountChanges(exhausted));
+    await run(() => activities().recordAccountChanges(exhausted));
+    expect(meter.values.filter((v) => v.name === 'cobranza_accounts_closed')).toEqual([
+      expect.objectContaining({ kind: 'counter', value: 1, tags: expect.objectContaining({ status: 'exhausted' }) }),
+    ]);
   });
 
   it('records an overpaid account with a zero balance and the excess as its credit', async () => {
