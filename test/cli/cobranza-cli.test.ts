@@ -78,7 +78,7 @@ describe('cobranza preview', () => {
     expect(out.final).toMatchObject({ balanceMinor: 100000, balance: '$1,000.00' });
   });
 
-  it('lists moves, suppressions, skips and rejected events apart: a Colombian festivo, a late nudge, a promise too far', () => {
+  it('lists moves, suppressions, skips and rejected events apart: a festivo, a late nudge, a promise too far, a cease request', () => {
     const colombia = {
       ...scenario,
       account: {
@@ -97,6 +97,7 @@ describe('cobranza preview', () => {
       startAt: '2026-12-02T13:00:00Z',
       events: [
         { at: '2026-12-20T15:00:00Z', type: 'promise', amountMinor: 45000000, date: '2027-06-01', agentId: 'agt-1' },
+        { at: '2026-12-21T15:00:00Z', type: 'optOut', channel: 'all' },
       ],
     };
     const run = cobranza(['preview', '-'], { input: JSON.stringify(colombia) });
@@ -107,7 +108,7 @@ describe('cobranza preview', () => {
     ]);
     expect(out.skipped!.map((x) => `${x.step}: ${x.reason}`)).toEqual(['pre-due-nudge: due_date_passed']);
     expect(out.rejected!.map((x) => `${x.step}: ${x.reason}`)).toEqual(['promiseToPay: invalid_signal']);
-    expect(out.suppressed).toEqual([]);
+    expect(out.suppressed!.map((x) => `${x.step}: ${x.reason}`)).toEqual(['final-notice: cease_communication']);
   });
 
   it('adds each message’s rendered text with --text: the SMS body, the email’s subject and text', () => {
