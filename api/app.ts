@@ -1,3 +1,4 @@
+import type { Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
@@ -21,6 +22,7 @@ import { registerSendgridWebhooks } from './routes/webhooks-sendgrid';
 import { registerTwilioWebhooks } from './routes/webhooks-twilio';
 import { registerUnsubscribeRoutes } from './routes/unsubscribe';
 import type { ApiStore } from './store';
+import { temporalAnswers, withCallDeadlines } from './temporal-deadline';
 
 export interface AppDeps {
   temporal: TemporalClient;
@@ -70,19 +72,22 @@ export function createApp(deps: AppDeps): App {
     store = createDbStore(deps.db);
   }
   const routeDeps: RouteDeps = {
-    temporal: deps.temporal,
+    // Fail fast: a request that needs an unreachable Temporal answers 503 within its budget, not after the SDK's retries.
+    temporal: withCallDeadlines(deps.temporal, deps.config.temporalCallTimeoutMs),
     store,
     config: deps.config,
     logger,
     metrics,
     now: deps.now ?? Date.now,
   };
-  const connection = (deps.temporal as { connection?: { ensureConnected?: () => Promise<void> } }).connection;
+  const connection = (deps.temporal as { connection?: Partial<Connection> }).connection;
   const readiness: Readiness = {
     db: deps.readiness?.db ?? (() => store.ping()),
     temporal:
       deps.readiness?.temporal ??
-      (connection?.ensureConnected ? () => connection.ensureConnected!() : () => Promise.resolve()),
+      (connection?.withDeadline && connection.workflowService
+        ? () => temporalAnswers(connection as Connection)
+        : () => Promise.resolve()),
   };
 
   const app = express();

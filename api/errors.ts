@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DatabaseUnavailableError, DomainError } from '../db/errors';
 import { ProblemError, problemDocument, problems } from './problem';
+import { TemporalUnavailableError } from './temporal-deadline';
 
 const GRPC_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
 
@@ -14,16 +15,18 @@ function grpcCode(err: unknown): number | undefined {
   return undefined;
 }
 
-/** A Temporal or network failure that a retry may cure: the API answers 503 rather than 500. */
-export function isUnavailable(err: unknown): boolean {
-  if (err instanceof DatabaseUnavailableError) return true;
+/** A Temporal or database failure that a retry may cure, and which of the two it is: the API answers 503, not 500. */
+export function unavailableService(err: unknown): 'temporal' | 'database' | undefined {
+  if (err instanceof DatabaseUnavailableError) return 'database';
+  if (err instanceof TemporalUnavailableError || err instanceof ServiceError) return 'temporal';
   const code = grpcCode(err);
-  if (code !== undefined && GRPC_UNAVAILABLE.has(code)) return true;
-  if (err instanceof ServiceError) return true;
+  if (code !== undefined && GRPC_UNAVAILABLE.has(code)) return 'temporal';
   const name = (err as { name?: unknown })?.name;
-  if (name === 'TransportError' || name === 'ConnectionError' || name === 'TimeoutError') return true;
+  if (name === 'TransportError' || name === 'ConnectionError' || name === 'TimeoutError') return 'temporal';
   const errno = (err as { code?: unknown })?.code;
-  return typeof errno === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(errno);
+  if (typeof errno === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(errno))
+    return 'database';
+  return undefined;
 }
 
 /** Anything thrown → a ProblemError; programmer errors become 500 without leaking their message. */
@@ -64,7 +67,12 @@ export function toProblem(err: unknown): ProblemError {
     case 'stream.encoding.set':
       return new ProblemError(400, 'validation-error', 'the body could not be read');
   }
-  if (isUnavailable(err)) return problems.unavailable('Temporal or the database is unreachable; retry later');
+  const service = unavailableService(err);
+  if (service === 'temporal') {
+    const why = err instanceof TemporalUnavailableError ? `: it did not answer within ${err.timeoutMs} ms` : '';
+    return problems.unavailable(`Temporal is unavailable${why}; retry later`, 'temporal');
+  }
+  if (service === 'database') return problems.unavailable('the database is unavailable; retry later', 'database');
   if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && bp.expose === true)
     return new ProblemError(bp.status, 'validation-error', String((err as Error).message));
   return new ProblemError(500, 'internal', 'an unexpected error occurred; it has been logged');

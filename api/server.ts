@@ -52,13 +52,8 @@ function main(): void {
     }
   })();
 
-  const { app } = createApp({
-    temporal: client,
-    db,
-    config,
-    logger,
-    readiness: { temporal: () => connection.ensureConnected() },
-  });
+  // /readyz asks Temporal on every probe (createApp's default), so it recovers when Temporal comes back.
+  const { app } = createApp({ temporal: client, db, config, logger });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '0.0.0.0';
   const server = app.listen(port, host, (err?: Error) => {

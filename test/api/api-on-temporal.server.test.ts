@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest bodies are `any`; the assertions are what check their shape */
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
@@ -27,6 +27,21 @@ async function deadPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Forwards TCP connections on 127.0.0.1:`port` to `target` (host:port): Temporal "coming back" at the same address. */
+async function forward(port: number, target: string): Promise<Server> {
+  const at = target.lastIndexOf(':');
+  const host = target.slice(0, at);
+  const targetPort = Number(target.slice(at + 1));
+  const server = createServer((socket) => {
+    const upstream = connect(targetPort, host);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
 }
 
 /**
@@ -213,5 +228,26 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     const after = await handleOf(account.id).describe();
     expect(after.runId).toBe(closedRun.runId);
     expect(after.typedSearchAttributes.get(DUNNING_OUTCOME)).toBe('cancelled');
+  });
+  it('/readyz reports Temporal down while it is unreachable, and up again once it answers at the same address', async () => {
+    const port = await deadPort();
+    const connection = Connection.lazy({ address: `127.0.0.1:${port}`, connectTimeout: 1_000 });
+    const probed = appWith({ temporal: new Client({ connection }) });
+    let proxy: Server | undefined;
+    try {
+      const down = await request(probed).get('/readyz');
+      expect(down.status).toBe(503);
+      expect(down.body.checks.temporal).toBe('down');
+      // The SDK's first connect has failed, and Connection.ensureConnected keeps that failure for good.
+      await expect(connection.ensureConnected()).rejects.toThrow();
+      proxy = await forward(port, env.address);
+      await eventually(async () => {
+        const up = await request(probed).get('/readyz');
+        expect(up.body.checks.temporal).toBe('up');
+      });
+    } finally {
+      proxy?.close();
+      await connection.close();
+    }
   });
 });

@@ -1,0 +1,65 @@
+import type { Connection } from '@temporalio/client';
+import type { TemporalClient } from './deps';
+
+/** The default budget of one Temporal call: with the database work around it, a request answers within 2 s. */
+export const TEMPORAL_CALL_TIMEOUT_MS = 1_500;
+
+/** Temporal did not answer within the call's budget: the API answers 503 naming Temporal. */
+export class TemporalUnavailableError extends Error {
+  override readonly name = 'TemporalUnavailableError';
+  constructor(readonly timeoutMs: number) {
+    super(`Temporal did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The handle methods the API awaits; `result()` and the rest pass through unbounded. */
+const BOUNDED_HANDLE_METHODS = new Set<PropertyKey>(['signal', 'query', 'describe', 'cancel', 'terminate']);
+const BOUNDED_CLIENT_METHODS = new Set<PropertyKey>(['start', 'signalWithStart', 'execute']);
+
+type WithDeadline = <R>(deadline: number, fn: () => Promise<R>) => Promise<R>;
+
+/**
+ * The client with every call the API makes bounded by `timeoutMs`. The SDK retries an unreachable server with
+ * backoff for about 20 s (and a lazy connection's first connect is part of the first call), which would hold a
+ * request that long; here each call runs under a gRPC deadline (the client's `withDeadline`, so the SDK stops
+ * retrying and the call ends server-side too) and is answered as TemporalUnavailableError once the budget is
+ * spent, since the retry interceptor's backoff may overshoot the deadline by a second or more.
+ */
+export function withCallDeadlines(client: TemporalClient, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): TemporalClient {
+  const deadlineOf = (client as { withDeadline?: WithDeadline }).withDeadline;
+  const withDeadline: WithDeadline = deadlineOf ? deadlineOf.bind(client) : (_d, fn) => fn();
+  const bounded = <R>(call: () => Promise<R>): Promise<R> => {
+    let timer: NodeJS.Timeout | undefined;
+    const spent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TemporalUnavailableError(timeoutMs)), timeoutMs);
+    });
+    return Promise.race([withDeadline(Date.now() + timeoutMs, call), spent]).finally(() => clearTimeout(timer));
+  };
+  const wrap = <T extends object>(target: T, methods: ReadonlySet<PropertyKey>) =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value: unknown = Reflect.get(t, prop, t);
+        if (typeof value !== 'function') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        if (prop === 'getHandle')
+          return (...args: unknown[]) => wrap(fn.apply(t, args) as object, BOUNDED_HANDLE_METHODS);
+        if (methods.has(prop)) return (...args: unknown[]) => bounded(() => fn.apply(t, args) as Promise<unknown>);
+        return fn.bind(t);
+      },
+    });
+  // Only `workflow`: the API reaches Temporal through nothing else.
+  return { workflow: wrap(client.workflow, BOUNDED_CLIENT_METHODS) };
+}
+
+/**
+ * Readiness of Temporal: one GetSystemInfo under a deadline, on every probe. Not `Connection.ensureConnected`, which
+ * keeps its first outcome: a Temporal that was down when the API started would be reported down for good.
+ */
+export function temporalAnswers(
+  connection: Pick<Connection, 'withDeadline' | 'workflowService'>,
+  timeoutMs = 2_000
+): Promise<void> {
+  return connection.withDeadline(Date.now() + timeoutMs, async () => {
+    await connection.workflowService.getSystemInfo({});
+  });
+}
