@@ -17,6 +17,7 @@ import type { RouteContext } from './route';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAgentTaskRoutes } from './routes/agent-tasks';
 import { registerOperationRoutes, type Readiness } from './routes/operations';
+import { registerOptOutRoutes } from './routes/opt-outs';
 import { registerPreviewRoutes } from './routes/preview';
 import { registerSendgridWebhooks } from './routes/webhooks-sendgrid';
 import { registerTwilioWebhooks } from './routes/webhooks-twilio';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): App {
   registerSendgridWebhooks(ctx, routeDeps, dedupe);
   registerUnsubscribeRoutes(ctx, routeDeps, dedupe);
   registerAccountRoutes(ctx, routeDeps);
+  registerOptOutRoutes(ctx, routeDeps);
   registerAgentTaskRoutes(ctx, routeDeps);
   registerPreviewRoutes(ctx);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);

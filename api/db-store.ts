@@ -1,12 +1,34 @@
 import { sql, type Kysely } from 'kysely';
 import { getAccount, upsertAccount } from '../db/repositories/accounts';
-import { claimAgentTask, completeAgentTask, listAgentTasks, type AgentTask } from '../db/repositories/agent-tasks';
+import {
+  claimAgentTask,
+  completeAgentTask,
+  getAgentTask,
+  listAgentTasks,
+  type AgentTask,
+  type AgentTaskCall,
+} from '../db/repositories/agent-tasks';
 import { appendAuditEvent } from '../db/repositories/audit-events';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import { recordOptOut } from '../db/repositories/opt-outs';
 import { listPayments, recordPayment } from '../db/repositories/payments';
 import type { Database } from '../db/schema';
-import type { AgentTaskView, ApiStore } from './store';
+import { formatLocalIso } from '../workflows/zoned-time';
+import type { AgentTaskCallView, AgentTaskView, ApiStore } from './store';
+
+/** The call window with its ends in the debtor's local time too: what an agent reads before dialling. */
+function callView(call: AgentTaskCall | undefined): AgentTaskCallView | null {
+  if (!call) return null;
+  if (!call.allowed) return { allowed: false, reason: call.reason };
+  return {
+    allowed: true,
+    opensAt: call.opensAt,
+    opensAtLocal: formatLocalIso(call.zone, Date.parse(call.opensAt)),
+    closesAt: call.closesAt,
+    closesAtLocal: formatLocalIso(call.zone, Date.parse(call.closesAt)),
+    zone: call.zone,
+  };
+}
 
 function taskView(t: AgentTask): AgentTaskView {
   return {
@@ -25,6 +47,7 @@ function taskView(t: AgentTask): AgentTaskView {
     createdAt: t.createdAt.toISOString(),
     claimedAt: t.claimedAt?.toISOString() ?? null,
     completedAt: t.completedAt?.toISOString() ?? null,
+    call: callView(t.call),
   };
 }
 
@@ -69,10 +92,17 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
     async recordOptOut(o) {
       await recordOptOut(db(), o);
     },
+    async appendAuditEvent(event) {
+      await appendAuditEvent(db(), event);
+    },
     recordDeliveryStatus: (id, update) => createContactAttemptStore(db()).recordDeliveryStatus(id, update),
     async listAgentTasks(filter) {
       const page = await listAgentTasks(db(), filter);
       return { items: page.tasks.map(taskView), nextCursor: page.nextCursor ?? null };
+    },
+    async getAgentTask(id) {
+      const task = await getAgentTask(db(), id);
+      return task && taskView(task);
     },
     claimAgentTask: async (id, assignee) => taskView(await claimAgentTask(db(), id, assignee)),
     completeAgentTask: async (id, d) =>

@@ -1,61 +1,22 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Account } from '../workflows/account';
 import type { PaymentInput } from '../workflows/account-events';
-import { contactPolicyFor } from '../workflows/jurisdictions';
 import type { Ladder } from '../workflows/ladder';
-import { paymentReceivedSignal } from '../workflows/messages';
-import { DUNNING_WORKFLOW_TYPE, type DunningWorkflowInput } from '../workflows/workflow-input';
-import { closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
-import { dunningStartOptions } from './placement';
-import { signalAccount } from './signals';
+import { deliverSignal, type SignalDelivery } from './signal-delivery';
 
 /** What became of a recorded payment: signalled, left for the placement to hand over, or refused by a closed account. */
-export type PaymentDelivery = { outcome: 'signalled' } | { outcome: 'pending' } | { outcome: 'closed'; status: string };
+export type PaymentDelivery = SignalDelivery;
 
 /**
- * Hands a payment already recorded in the database to the account's workflow. With the ladder snapshot this is a
- * signal-with-start: a running workflow just receives the signal, and an account whose workflow has not started
- * (its placement is between the database write and the start, or stopped there) is started from the stored account
- * with the payment, so a payment can never be signalled to a workflow that does not exist yet. The reuse policy of
- * the start options keeps a closed account closed. Accounts placed before snapshots were kept get a plain signal;
- * if their workflow is not running, the next placement hands the payment over (pendingPayments).
+ * Hands a payment already recorded in the database to the account's workflow, by signal-with-start (see
+ * deliverSignal): a payment can never be signalled to a workflow that does not exist yet, and a closed account
+ * stays closed. For an account placed before snapshots were kept whose workflow is not running, the next
+ * placement hands the payment over (pendingPayments).
  */
-export async function deliverPayment(
+export function deliverPayment(
   deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
   placed: { account: Account; ladder: Ladder | undefined },
   payment: PaymentInput
 ): Promise<PaymentDelivery> {
-  const { account, ladder } = placed;
-  const policy = contactPolicyFor(account.debtor.jurisdiction);
-  try {
-    if (!ladder || !policy) {
-      await signalAccount(deps, account.id, 'paymentReceived', payment);
-      return { outcome: 'signalled' };
-    }
-    // Earlier payments the workflow may not have seen (a signal that failed); this one travels as the signal.
-    const pendingPayments = (await deps.store.listPayments(account.id)).filter(
-      (p) => p.paymentId !== payment.paymentId
-    );
-    const input: DunningWorkflowInput = {
-      account,
-      ladder,
-      policy,
-      ...(pendingPayments.length > 0 && { pendingPayments }),
-    };
-    await deps.temporal.workflow.signalWithStart(DUNNING_WORKFLOW_TYPE, {
-      ...dunningStartOptions(input),
-      signal: paymentReceivedSignal,
-      signalArgs: [payment],
-    });
-    deps.metrics.signalsSent.inc({ signal: 'paymentReceived' });
-    return { outcome: 'signalled' };
-  } catch (err) {
-    // Not found: a plain signal to no running workflow. Already started: REJECT_DUPLICATE refused a closed id.
-    if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const status = await closedStatusOf(deps, account.id);
-    if (status !== undefined) return { outcome: 'closed', status };
-    if (err instanceof WorkflowNotFoundError) return { outcome: 'pending' };
-    throw err;
-  }
+  return deliverSignal(deps, placed, 'paymentReceived', payment, { carriesPaymentId: payment.paymentId });
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { AccountSchema } from '../workflows/account';
 import {
+  AGENT_CONTACT_OUTCOMES,
+  AgentContactInputSchema,
   AgreementInputSchema,
   CancelInputSchema,
   DisputeOpenedInputSchema,
   DisputeResolvedInputSchema,
+  OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
 } from '../workflows/account-events';
@@ -85,7 +88,72 @@ export const AccountStatusResponse = z
   .loose()
   .describe('the dunning workflow status query (DunningStatus)');
 
+/**
+ * POST /v1/accounts/{id}/opt-outs: an opt-out or a cease request received outside the automated channels (a letter,
+ * a call, the creditor's own systems, an agent). Letters and calls name who took them.
+ */
+export const OptOutRequest = z
+  .strictObject({
+    channel: OptOutInputSchema.shape.channel.describe(
+      'the channel the debtor may no longer be contacted through; `all` is a cease-communication request'
+    ),
+    source: z.enum(['letter', 'phone', 'backend', 'agent']).describe('how the request was received'),
+    actor: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('who took the request (required for letter and phone); defaults to the calling key otherwise'),
+    receivedAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('when the request was received (a letter’s arrival); default: now'),
+    note: z.string().max(2000).optional().describe('free text for the audit log (never sent to the workflow)'),
+  })
+  .superRefine((o, ctx) => {
+    if ((o.source === 'letter' || o.source === 'phone') && o.actor === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actor'],
+        message: `a request received by ${o.source} names who took it`,
+      });
+  });
+export type OptOutRequest = z.infer<typeof OptOutRequest>;
+export const OptOutResponse = SignalAccepted.extend({
+  delivered: z
+    .boolean()
+    .describe(
+      'false only for an account placed before ladder snapshots were kept whose workflow is not running; the ' +
+        'opt-out is recorded'
+    ),
+  optOut: z.object({
+    channel: z.string(),
+    source: z.string(),
+    actor: z.string(),
+    receivedAt: z.string(),
+  }),
+});
+
 export const AgentTaskStatusEnum = z.enum(['open', 'claimed', 'done']);
+export const AgentTaskCallSchema = z
+  .discriminatedUnion('allowed', [
+    z.object({
+      allowed: z.literal(true),
+      opensAt: z.string().describe('the first instant the debtor may be called (UTC)'),
+      opensAtLocal: z.string().describe('the same instant in the debtor’s zone'),
+      closesAt: z.string().describe('the end of that stretch (UTC)'),
+      closesAtLocal: z.string(),
+      zone: z.string().describe('the IANA zone the contact rules were evaluated in'),
+    }),
+    z.object({
+      allowed: z.literal(false),
+      reason: z
+        .string()
+        .describe('why no call may be made: cease_communication, dispute_open, call_opted_out, call_failed, no_phone'),
+    }),
+  ])
+  .nullable()
+  .describe('when the agent may call the debtor under the contact rules, or why not (null: a task from before)');
 export const AgentTaskSchema = z.object({
   id: z.string(),
   accountId: z.string(),
@@ -102,6 +170,13 @@ export const AgentTaskSchema = z.object({
   createdAt: z.string(),
   claimedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  call: AgentTaskCallSchema,
+});
+export const CompletedAgentTask = AgentTaskSchema.extend({
+  delivered: z
+    .boolean()
+    .describe('true when the outcome reached the account’s workflow (false: its collection had ended)'),
+  accountStatus: z.string().optional().describe('how the account’s collection ended, when it had'),
 });
 export const AgentTaskListQuery = z.strictObject({
   status: AgentTaskStatusEnum.optional(),
@@ -118,8 +193,14 @@ export const AgentTaskIdParams = z.strictObject({ id: z.string().min(1).max(100)
 const agentIdField = z.string().min(1).max(200).optional().describe('the agent; defaults to the calling key');
 export const ClaimRequest = z.strictObject({ agentId: agentIdField });
 export const CompleteRequest = z.strictObject({
-  outcome: z.enum(['contacted', 'promise_made', 'agreement_made', 'no_answer', 'wrong_number', 'disputed', 'other']),
-  note: z.string().max(2000).optional(),
+  outcome: z
+    .enum(AGENT_CONTACT_OUTCOMES)
+    .describe(
+      'what the call came to: every outcome but `other` counts as a call towards the contact caps, ' +
+        '`wrong_number` retires the number, `disputed` opens a dispute'
+    ),
+  note: AgentContactInputSchema.shape.note,
+  calledAt: AgentContactInputSchema.shape.calledAt.describe('when the call was made; default: now'),
   agentId: agentIdField,
 });
 

@@ -18,7 +18,8 @@ import { workflowIdFor } from '../workflows/workflow-input';
 import type { z } from 'zod';
 import type { RouteDeps } from './deps';
 
-const definitions: { [K in SignalName]: SignalDefinition<[z.input<(typeof signalSchemas)[K]>]> } = {
+/** Each signal's definition, by name: for plain signals and signal-with-start alike. */
+export const signalDefinitions: { [K in SignalName]: SignalDefinition<[z.input<(typeof signalSchemas)[K]>]> } = {
   paymentReceived: paymentReceivedSignal,
   promiseToPay: promiseToPaySignal,
   agreementNegotiated: agreementNegotiatedSignal,
@@ -38,7 +39,7 @@ export async function signalWorkflow<K extends SignalName>(
   payload: z.input<(typeof signalSchemas)[K]>
 ): Promise<void> {
   const handle = deps.temporal.workflow.getHandle(workflowId);
-  await handle.signal(definitions[name], payload);
+  await handle.signal(signalDefinitions[name], payload);
   deps.metrics.signalsSent.inc({ signal: name });
 }
 

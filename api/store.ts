@@ -36,6 +36,17 @@ export interface ApiStore {
     address?: string;
     source: OptOutSource;
     keyword?: string;
+    /** Who took it: the agent or back-office user who received the letter or the call. */
+    actor?: string;
+    at: Date;
+  }): Promise<void>;
+  /** Appends to the account's audit log (append-only, idempotent by the event's content). */
+  appendAuditEvent(event: {
+    accountId: string;
+    actor: string;
+    action: string;
+    reason: string;
+    data?: Record<string, unknown>;
     at: Date;
   }): Promise<void>;
   /** False when no contact attempt carries that provider id. */
@@ -44,6 +55,7 @@ export interface ApiStore {
     update: { status: 'queued' | 'sent' | 'delivered' | 'failed'; errorCode?: string; at: Date }
   ): Promise<boolean>;
   listAgentTasks(filter: AgentTaskFilter): Promise<{ items: AgentTaskView[]; nextCursor: string | null }>;
+  getAgentTask(taskId: string): Promise<AgentTaskView | undefined>;
   claimAgentTask(taskId: string, assignee: string): Promise<AgentTaskView>;
   completeAgentTask(taskId: string, done: { outcome: string; note?: string; by: string }): Promise<AgentTaskView>;
   /** Webhook deduplication: true the first time a key is marked, false afterwards. */
@@ -75,6 +87,12 @@ export interface AgentTaskView {
   createdAt: string;
   claimedAt: string | null;
   completedAt: string | null;
+  /** When the agent may call the debtor under the contact rules, or why no call may be made; null for older tasks. */
+  call: AgentTaskCallView | null;
 }
+
+export type AgentTaskCallView =
+  | { allowed: true; opensAt: string; opensAtLocal: string; closesAt: string; closesAtLocal: string; zone: string }
+  | { allowed: false; reason: string };
 
 export type { Channel };

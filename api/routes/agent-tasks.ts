@@ -1,4 +1,7 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { closedStatusOf } from '../closed-account';
 import type { RouteDeps } from '../deps';
+import { problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
 import {
   AgentTaskIdParams,
@@ -6,8 +9,10 @@ import {
   AgentTaskListQuery,
   AgentTaskSchema,
   ClaimRequest,
+  CompletedAgentTask,
   CompleteRequest,
 } from '../schemas';
+import { signalWorkflow } from '../signals';
 
 const AGENT = ['agent'] as const;
 
@@ -26,6 +31,25 @@ export function registerAgentTaskRoutes(ctx: RouteContext, deps: RouteDeps): voi
     },
     async ({ query }, _req, res) => {
       res.json(await deps.store.listAgentTasks(query));
+    }
+  );
+
+  addRoute(
+    ctx,
+    {
+      method: 'get',
+      path: '/v1/agent-tasks/:id',
+      operationId: 'getAgentTask',
+      summary: 'One task, with the window in which the debtor may be called (or why no call may be made)',
+      tags: ['agents'],
+      auth: AGENT,
+      params: AgentTaskIdParams,
+      responses: { 200: { description: 'the task', schema: AgentTaskSchema }, 404: { description: 'unknown task' } },
+    },
+    async ({ params }, _req, res) => {
+      const task = await deps.store.getAgentTask(params.id);
+      if (!task) throw problems.notFound(`agent task ${params.id} does not exist`, 'id');
+      res.json(task);
     }
   );
 
@@ -59,26 +83,48 @@ export function registerAgentTaskRoutes(ctx: RouteContext, deps: RouteDeps): voi
       method: 'post',
       path: '/v1/agent-tasks/:id/complete',
       operationId: 'completeAgentTask',
-      summary: 'Complete a task with an outcome and a note (repeating the same completion is a no-op)',
+      summary: 'Complete a task with the call’s outcome; the outcome is fed back to the account’s workflow',
+      description:
+        'The completion is recorded, then signalled to the workflow as agentContact (task key and id, outcome, ' +
+        'agent, calledAt, note): every outcome but `other` counts as a call towards the contact caps (Reg F’s ' +
+        '7 calls in 7 days, 12 CFR 1006.14(b)(2); Colombia’s one contact a day), `wrong_number` retires the number ' +
+        'for calls and texts, and `disputed` opens a dispute. Repeating the same completion is a no-op in the ' +
+        'database and delivers the outcome again, so a completion answered 503 may simply be retried. When the ' +
+        'account’s collection has ended, the completion is recorded and `delivered` is false.',
       tags: ['agents'],
       auth: AGENT,
       params: AgentTaskIdParams,
       body: CompleteRequest,
       responses: {
-        200: { description: 'done', schema: AgentTaskSchema },
+        200: { description: 'done', schema: CompletedAgentTask },
         404: { description: 'unknown task' },
         409: { description: 'claimed by someone else, or already done differently' },
       },
     },
     async ({ params, body }, _req, res) => {
       const by = body.agentId ?? res.locals.principal!.label;
-      res.json(
-        await deps.store.completeAgentTask(params.id, {
+      // Recorded first: the agent's work is on file whatever Temporal answers.
+      const task = await deps.store.completeAgentTask(params.id, {
+        outcome: body.outcome,
+        by,
+        ...(body.note !== undefined && { note: body.note }),
+      });
+      try {
+        await signalWorkflow(deps, task.workflowId, 'agentContact', {
+          taskKey: task.taskKey,
+          taskId: task.id,
           outcome: body.outcome,
-          by,
+          agentId: by,
+          ...(body.calledAt !== undefined && { calledAt: body.calledAt }),
           ...(body.note !== undefined && { note: body.note }),
-        })
-      );
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        const accountStatus = await closedStatusOf(deps, task.accountId);
+        res.json({ ...task, delivered: false, ...(accountStatus !== undefined && { accountStatus }) });
+        return;
+      }
+      res.json({ ...task, delivered: true });
     }
   );
 }

@@ -199,6 +199,7 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
   it.each([
     ['a dispute', 'disputes', { disputeId: 'disp-0004', reason: 'no reconozco la deuda' }],
     ['a cancellation', 'cancel', { reason: 'placed_in_error' }],
+    ['an opt-out', 'opt-outs', { channel: 'all', source: 'letter', actor: 'backoffice-laura-rincon' }],
   ])('%s sent to a closed account answers 409 account-closed naming its status', async (_what, path, body) => {
     const account = await paidAccount();
     const res = await request(app).post(`/v1/accounts/${account.id}/${path}`).set('Authorization', svc).send(body);
@@ -229,6 +230,96 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     expect(after.runId).toBe(closedRun.runId);
     expect(after.typedSearchAttributes.get(DUNNING_OUTCOME)).toBe('cancelled');
   });
+  it('a cease request received by letter stops the running workflow: status ceased, the letter on record', async () => {
+    const account = bogota();
+    expect((await place(account)).status).toBe(201);
+    const res = await request(app)
+      .post(`/v1/accounts/${account.id}/opt-outs`)
+      .set('Authorization', svc)
+      .send({ channel: 'all', source: 'letter', actor: 'backoffice-laura-rincon', note: 'carta certificada' });
+    expect(res.status).toBe(202);
+    expect(res.body.delivered).toBe(true);
+    const status = await eventually(async () => {
+      const s = await handleOf(account.id).query(statusQuery);
+      expect(s.status).toBe('ceased');
+      return s;
+    });
+    expect(status.recentDecisions).toContainEqual(
+      expect.objectContaining({ reason: 'cease_communication', detail: 'all via letter' })
+    );
+  });
+
+  /** A ladder whose one step is an agent task due now, so the workflow creates the task at once. */
+  const callNow: Ladder = {
+    ...defaultLadder,
+    id: 'llamada-inmediata',
+    version: 1,
+    steps: [
+      {
+        id: 'agent-task',
+        name: 'agent task',
+        kind: 'agent_task',
+        trigger: { from: 'dueDate', offsetDays: 0 },
+        localTime: '00:00',
+        channels: [],
+        template: 'agent_call_unpaid',
+      },
+    ],
+  };
+  /** An account placed with that ladder, and the id of the task its workflow created (read from the database). */
+  const accountWithAgentTask = async () => {
+    const account = cuenta({ dueDate: localParts('America/Bogota', Date.now()).date });
+    expect((await place({ ...account, ladder: callNow })).status).toBe(201);
+    const taskId = await eventually(async () => {
+      const row = await database.db
+        .selectFrom('agent_tasks')
+        .select('id')
+        .where('account_id', '=', account.id)
+        .executeTakeFirst();
+      expect(row).toBeDefined();
+      return row!.id;
+    });
+    return { account, taskId };
+  };
+  const complete = (taskId: string, body: object) =>
+    request(app).post(`/v1/agent-tasks/${taskId}/complete`).set('Authorization', bearer(KEYS.agent)).send(body);
+
+  it('a task the workflow created shows when the debtor may be called, in the debtor’s zone', async () => {
+    const { taskId } = await accountWithAgentTask();
+    const res = await request(app).get(`/v1/agent-tasks/${taskId}`).set('Authorization', bearer(KEYS.agent));
+    expect(res.status).toBe(200);
+    expect(res.body.call).toMatchObject({ allowed: true, zone: 'America/Bogota' });
+    const call = res.body.call as { opensAt: string; closesAt: string };
+    expect(Date.parse(call.closesAt)).toBeGreaterThan(Date.parse(call.opensAt));
+  });
+
+  it('a task completed with wrong_number retires the phone: the status shows sms and call failed', async () => {
+    const { account, taskId } = await accountWithAgentTask();
+    const res = await complete(taskId, { outcome: 'wrong_number', agentId: 'agente-lucia-perez' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'done', outcome: 'wrong_number', delivered: true });
+    const status = await eventually(async () => {
+      const s = await handleOf(account.id).query(statusQuery);
+      expect(s.channels).toMatchObject({ sms: 'failed', call: 'failed' });
+      return s;
+    });
+    expect(status.contacts).toContainEqual(expect.objectContaining({ step: 'agent-task', channel: 'call' }));
+  });
+
+  it('a task completed with disputed opens a dispute on the account', async () => {
+    const { account, taskId } = await accountWithAgentTask();
+    const res = await complete(taskId, { outcome: 'disputed', agentId: 'agente-pedro-mora', note: 'dice que ya pagó' });
+    expect(res.body.delivered).toBe(true);
+    const status = await eventually(async () => {
+      const s = await handleOf(account.id).query(statusQuery);
+      expect(s.dispute.open).toBe(true);
+      return s;
+    });
+    expect(status.recentDecisions).toContainEqual(
+      expect.objectContaining({ reason: 'dispute_opened', detail: 'on a call with agente-pedro-mora' })
+    );
+  });
+
   it('/readyz reports Temporal down while it is unreachable, and up again once it answers at the same address', async () => {
     const port = await deadPort();
     const connection = Connection.lazy({ address: `127.0.0.1:${port}`, connectTimeout: 1_000 });

@@ -1,0 +1,64 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
+import type { z } from 'zod';
+import type { Account } from '../workflows/account';
+import { contactPolicyFor } from '../workflows/jurisdictions';
+import type { Ladder } from '../workflows/ladder';
+import type { SignalName, signalSchemas } from '../workflows/messages';
+import { DUNNING_WORKFLOW_TYPE, type DunningWorkflowInput } from '../workflows/workflow-input';
+import { closedStatusOf } from './closed-account';
+import type { RouteDeps } from './deps';
+import { dunningStartOptions } from './placement';
+import { signalAccount, signalDefinitions } from './signals';
+
+/** What became of a recorded event: signalled, left for the placement to hand over, or refused by a closed account. */
+export type SignalDelivery = { outcome: 'signalled' } | { outcome: 'pending' } | { outcome: 'closed'; status: string };
+
+/**
+ * Hands an event already recorded in the database to the account's workflow. With the ladder snapshot this is a
+ * signal-with-start: a running workflow just receives the signal, and an account whose workflow has not started
+ * (its placement is between the database write and the start, or stopped there) is started from the stored account
+ * with the event, so it can never be signalled to a workflow that does not exist yet. The reuse policy of the start
+ * options keeps a closed account closed. Accounts placed before snapshots were kept get a plain signal; if their
+ * workflow is not running, the answer is `pending`.
+ */
+export async function deliverSignal<K extends SignalName>(
+  deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
+  placed: { account: Account; ladder: Ladder | undefined },
+  name: K,
+  payload: z.input<(typeof signalSchemas)[K]>,
+  /** The payment this signal carries, so it does not travel twice (as the signal and as a pending payment). */
+  options: { carriesPaymentId?: string } = {}
+): Promise<SignalDelivery> {
+  const { account, ladder } = placed;
+  const policy = contactPolicyFor(account.debtor.jurisdiction);
+  try {
+    if (!ladder || !policy) {
+      await signalAccount(deps, account.id, name, payload);
+      return { outcome: 'signalled' };
+    }
+    // Payments the workflow may not have seen (a signal that failed) travel with a start.
+    const pendingPayments = (await deps.store.listPayments(account.id)).filter(
+      (p) => p.paymentId !== options.carriesPaymentId
+    );
+    const input: DunningWorkflowInput = {
+      account,
+      ladder,
+      policy,
+      ...(pendingPayments.length > 0 && { pendingPayments }),
+    };
+    await deps.temporal.workflow.signalWithStart(DUNNING_WORKFLOW_TYPE, {
+      ...dunningStartOptions(input),
+      signal: signalDefinitions[name] as SignalDefinition<[typeof payload]>,
+      signalArgs: [payload],
+    });
+    deps.metrics.signalsSent.inc({ signal: name });
+    return { outcome: 'signalled' };
+  } catch (err) {
+    // Not found: a plain signal to no running workflow. Already started: REJECT_DUPLICATE refused a closed id.
+    if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const status = await closedStatusOf(deps, account.id);
+    if (status !== undefined) return { outcome: 'closed', status };
+    if (err instanceof WorkflowNotFoundError) return { outcome: 'pending' };
+    throw err;
+  }
+}
