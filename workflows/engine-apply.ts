@@ -291,6 +291,13 @@ export function apply(prev: EngineState, event: EngineEvent): Applied {
       finish('cancelled', `cancelled_${event.reason}`);
       break;
     case 'agentContact': {
+      // A completion retried after a lost answer reports the same call again: it must count once.
+      const reportKey = `${event.taskId ?? event.taskKey}:${event.calledAt ?? ''}`;
+      if ((s.callReports ?? []).includes(reportKey)) {
+        record({ step: event.taskKey, outcome: 'skipped', reason: 'duplicate_call_report', detail: reportKey });
+        break;
+      }
+      s.callReports = [...(s.callReports ?? []).slice(-49), reportKey];
       if (event.outcome === 'other') {
         record({ step: event.taskKey, outcome: 'recorded', reason: 'agent_note', detail: `by ${event.agentId}` });
         break;

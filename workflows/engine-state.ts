@@ -51,6 +51,8 @@ export interface EngineState {
   rejected: { at: number; signal: string; problem: string }[];
   /** Provider message ids and statuses already applied, so duplicated callbacks change nothing twice. */
   deliveryKeys: string[];
+  /** Agents' call reports already applied (task and call time), so a retried completion counts once. */
+  callReports?: string[];
   decisions: DecisionRecord[];
   lastStep: string | null;
 }

@@ -118,4 +118,12 @@ describe('what the agent reports feeds back into the contact rules', () => {
     const note = apply(stateFor(camila(), '2026-12-02T14:00:00Z'), call('2026-12-02T15:00:00Z', 'other'));
     expect(note.state.contacts).toEqual([]);
   });
+
+  it('a completion reported twice (a retry after a lost answer) counts the call once', () => {
+    const report = { ...call('2026-12-02T15:00:00Z', 'no_answer'), taskId: 'task-77' } as EngineEvent;
+    const once = apply(stateFor(camila(), '2026-12-02T14:00:00Z'), report).state;
+    const twice = apply(once, { ...report, at: ms('2026-12-02T15:05:00Z') });
+    expect(twice.state.contacts).toHaveLength(1);
+    expect(twice.records).toContainEqual(expect.objectContaining({ reason: 'duplicate_call_report' }));
+  });
 });
