@@ -55,6 +55,19 @@ const Action = z.strictObject({
   referenceDate: z.string(),
   reason: z.string().optional(),
   outcome: z.enum(['exhausted', 'external_agency', 'agent']).optional(),
+  call: z
+    .discriminatedUnion('allowed', [
+      z.strictObject({
+        allowed: z.literal(true),
+        opensAt: instant,
+        opensLocal: localInstant,
+        closesAt: instant,
+        closesLocal: localInstant,
+      }),
+      z.strictObject({ allowed: z.literal(false), reason: z.string() }),
+    ])
+    .optional()
+    .describe('agent tasks: when the agent may call the debtor under the contact rules, or why no call may be made'),
   text: MessageText.optional().describe('messages only, when asked for (`--text`, `?text=true`)'),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AccountSchema, ChannelSchema, type Channel } from './account';
+import { AccountSchema, ChannelSchema, ContactChannelSchema, type Channel } from './account';
 import {
+  AGENT_CONTACT_OUTCOMES,
   AgreementInputSchema,
   CancelInputSchema,
   DisputeOpenedInputSchema,
@@ -35,7 +36,13 @@ export const PreviewEventSchema = z.discriminatedUnion('type', [
   timed('agreement', AgreementInputSchema.shape),
   timed('disputeOpened', DisputeOpenedInputSchema.shape),
   timed('disputeResolved', DisputeResolvedInputSchema.shape),
-  timed('optOut', { channel: z.union([ChannelSchema, z.literal('all')]) }),
+  timed('optOut', { channel: z.union([ContactChannelSchema, z.literal('all')]) }),
+  // What an agent's call came to, as the task's completion reports it: it counts towards the caps like a real one.
+  timed('agentCall', {
+    taskKey: z.string().min(1),
+    outcome: z.enum(AGENT_CONTACT_OUTCOMES),
+    agentId: z.string().min(1),
+  }),
   timed('deliveryFailed', { channel: ChannelSchema, permanent: z.boolean() }),
   timed('cancel', CancelInputSchema.shape),
 ]);
@@ -82,6 +89,10 @@ export interface PreviewAction {
   /** An agent task created for a reason other than its ladder step, e.g. `promise_broken`. */
   reason?: string;
   outcome?: LadderEnd;
+  /** Agent tasks: when the law lets the agent call the debtor (local times in the account's zone), or why not. */
+  call?:
+    | { allowed: true; opensAt: string; opensLocal: string; closesAt: string; closesLocal: string }
+    | { allowed: false; reason: string };
 }
 
 export interface PreviewResult {
@@ -180,6 +191,8 @@ function toEngineEvent(e: PreviewEvent, at: number, state: EngineState): EngineE
       return { type: 'optOut', at, channel: rest.channel, source: 'backend' };
     case 'promise':
       return { ...rest, at, promiseId: rest.promiseId ?? `promise-${state.promises.length + 1}` };
+    case 'agentCall':
+      return { type: 'agentContact', at, taskKey: rest.taskKey, outcome: rest.outcome, agentId: rest.agentId };
     default:
       return { ...rest, at };
   }
@@ -198,5 +211,16 @@ function view(action: PlannedAction, at: number, zone: string): PreviewAction {
     referenceDate: action.referenceDate,
     ...(action.kind === 'agent_task' && action.reason !== undefined && { reason: action.reason }),
     ...(action.outcome !== undefined && { outcome: action.outcome }),
+    ...(action.call && {
+      call: action.call.allowed
+        ? {
+            allowed: true,
+            opensAt: new Date(action.call.opensAt).toISOString(),
+            opensLocal: formatLocalIso(zone, action.call.opensAt),
+            closesAt: new Date(action.call.closesAt).toISOString(),
+            closesLocal: formatLocalIso(zone, action.call.closesAt),
+          }
+        : { allowed: false, reason: action.call.reason },
+    }),
   };
 }

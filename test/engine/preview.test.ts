@@ -321,6 +321,37 @@ describe('preview: a chain of moves of one step is one entry naming each rule in
   });
 });
 
+describe('preview: the agent’s calls', () => {
+  it('shows when the agent task may call the debtor, in her local time', () => {
+    const task = runPreview(scenario()).actions.find((a) => a.kind === 'agent_task')!;
+    expect(task.call).toEqual({
+      allowed: true,
+      opensAt: task.at,
+      opensLocal: task.local,
+      closesAt: '2026-12-16T04:00:00.000Z',
+      closesLocal: '2026-12-15T22:00:00-06:00',
+    });
+  });
+
+  it('counts a reported call like a real one: in Colombia the week-1 email waits a week after it', () => {
+    const withCall = runPreview({
+      ...scenario({ account: camila(), until: '2026-12-20T00:00:00Z' }),
+      events: [
+        {
+          type: 'agentCall',
+          at: '2026-12-07T15:00:00Z',
+          taskKey: 'callback',
+          outcome: 'contacted',
+          agentId: 'agente-7',
+        },
+      ],
+    });
+    const email = withCall.actions.find((a) => a.step === 'week-1-email')!;
+    expect(email.at >= '2026-12-14T15:00:00.000Z').toBe(true);
+    expect(withCall.moved.find((m) => m.step === 'week-1-email')?.reasons).toContain('distinct_channels');
+  });
+});
+
 describe('preview: invalid input names the field', () => {
   it('names account.debtor.phone for a phone that is not E.164', () => {
     const s = scenario();
