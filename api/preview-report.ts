@@ -4,6 +4,8 @@ import { renderMessage } from '../activities/messaging/templates/render-message'
 import { resolveCatalog } from '../activities/messaging/templates/resolve-locale';
 import { MessagingConfigurationError } from '../activities/messaging/messaging-configuration-error';
 import type { Account } from '../workflows/account';
+import { contactPolicyFor } from '../workflows/jurisdictions';
+import { messageInputFor } from '../workflows/message-input';
 import { PreviewScenarioSchema, runPreview, type PreviewAction, type PreviewResult } from '../workflows/preview';
 
 /**
@@ -182,17 +184,9 @@ function besideMinor<T extends object, K extends string>(
 function messageText(action: PreviewAction, account: Account, jurisdiction: string): PreviewMessageText {
   const channel = action.channel!;
   try {
+    const policy = contactPolicyFor(jurisdiction) ?? { jurisdiction, requiresCreditorIdentification: false };
     const rendered = renderMessage({
-      template: action.template,
-      channel,
-      locale: account.debtor.locale,
-      jurisdiction,
-      debtorName: account.debtor.name,
-      amountMinor: action.amountMinor,
-      currency: account.balance.currency,
-      referenceDate: action.referenceDate,
-      ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
-      ...(account.creditor !== undefined && { creditor: account.creditor }),
+      ...messageInputFor(account, policy, { ...action, stepKey: action.step, channel, to: action.to ?? '' }),
       ...(channel === 'email' && { unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL }),
     });
     if (rendered.kind === 'email') {

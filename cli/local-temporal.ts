@@ -35,6 +35,13 @@ const indexedType = {
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 } as const;
 
+/** The operator API's `searchAttributes` for `keys`: each name with its indexed type. */
+export function searchAttributeTypes(
+  keys: readonly (typeof ALL_SEARCH_ATTRIBUTES)[number][] = ALL_SEARCH_ATTRIBUTES
+): Record<string, temporal.api.enums.v1.IndexedValueType> {
+  return Object.fromEntries(keys.map((k) => [k.name, indexedType[k.type]]));
+}
+
 export interface LocalTemporalOptions {
   dataDir: string;
   dataConverter: DataConverter;
@@ -164,6 +171,6 @@ export async function registerSearchAttributes(connection: Connection, namespace
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, indexedType[k.type]])),
+    searchAttributes: searchAttributeTypes(missing),
   });
 }

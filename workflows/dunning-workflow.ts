@@ -11,6 +11,7 @@ import { next, type CallPermission, type Decision } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus, statusOf, waitDetail } from './engine-status';
 import { inputProblems } from './input-problems';
+import { messageInputFor } from './message-input';
 import {
   agentContactSignal,
   agreementNegotiatedSignal,
@@ -198,23 +199,7 @@ async function sendMessage(
   const { account } = state;
   try {
     const sent = await messaging.sendMessage.executeWithOptions({ summary: `${action.stepName} via ${channel}` }, [
-      {
-        accountId: account.id,
-        stepKey: action.stepKey,
-        channel,
-        template: action.template,
-        to: action.to!,
-        locale: account.debtor.locale,
-        jurisdiction: state.policy.jurisdiction,
-        debtorName: account.debtor.name,
-        amountMinor: action.amountMinor,
-        currency: account.balance.currency,
-        referenceDate: action.referenceDate,
-        ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
-        ...(account.creditor !== undefined && { creditor: account.creditor }),
-        ...(state.policy.requiresCreditorIdentification && { requiresCreditorIdentification: true as const }),
-        ...record,
-      },
+      { ...messageInputFor(account, state.policy, { ...action, channel, to: action.to! }), ...record },
     ]);
     feed({
       type: 'actionSucceeded',

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest bodies are `any`; the assertions are what check their shape */
-import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
@@ -17,17 +17,9 @@ import { addDays, localParts } from '../../workflows/zoned-time';
 import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
 import { describeWithTemporal, startDevServer } from '../helpers/temporal-servers';
 import { bearer, conta, cuenta, expectProblem, KEYS, memoryLogger, openTestDb, testConfig } from './helpers';
+import { deadPort } from '../helpers/free-ports';
 
 const svc = bearer(KEYS.service);
-
-/** A port nothing listens on: a Temporal client pointed there fails the way an unreachable cluster does. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Forwards TCP connections on 127.0.0.1:`port` to `target` (host:port): Temporal "coming back" at the same address. */
 async function forward(port: number, target: string): Promise<Server> {

@@ -1,24 +1,15 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest bodies are `any`; the assertions are what check their shape */
-import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createApp } from '../../api/app';
 import { bearer, cuenta, expectProblem, KEYS, memoryLogger, NOW, openTestDb, testConfig } from './helpers';
+import { deadPort } from '../helpers/free-ports';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
 let connection: Connection;
 let unreachable: Client;
-
-/** A port nothing listens on: a Temporal client pointed there fails the way an unreachable cluster does. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   db = await openTestDb();

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
+import { freePorts } from './free-ports';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -229,22 +229,4 @@ function killGroup(pgid: number): void {
 
 function tail(out: string, lines = 40): string {
   return out.split('\n').slice(-lines).join('\n');
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  // All held open together, so the OS hands out n distinct ports.
-  const held = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        })
-    )
-  );
-  const ports = held.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }

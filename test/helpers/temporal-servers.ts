@@ -3,16 +3,9 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { describe, inject } from 'vitest';
-import { temporal } from '@temporalio/proto';
+import { searchAttributeTypes } from '../../cli/local-temporal';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-
-const { IndexedValueType } = temporal.api.enums.v1;
-const INDEXED_VALUE_TYPE = {
-  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
-} as const;
 
 /**
  * Real Temporal servers for the server suites: the time-skipping test server (weeks of ladder in seconds) and the
@@ -47,7 +40,7 @@ export async function startTimeSkippingServer(servers: TemporalServers): Promise
   // The test server implements AddSearchAttributes but not ListSearchAttributes: register them all at once.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]])),
+    searchAttributes: searchAttributeTypes(),
   });
   return env;
 }

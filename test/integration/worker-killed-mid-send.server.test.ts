@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -31,6 +30,7 @@ import { ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID, SENDGRID_API_KEY } from
 import { startProviderSimulator, type ProviderSimulator, type RecordedRequest } from '../helpers/provider-simulator';
 import { clientWith, describeWithTemporal, startDevServer, workflowBundlePath } from '../helpers/temporal-servers';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { freePorts } from '../helpers/free-ports';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -399,22 +399,4 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what} (waited ${ms / 1000} s)`)), ms);
   });
   return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  // Held open together, so the OS hands out n distinct ports.
-  const held = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        })
-    )
-  );
-  const ports = held.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }

@@ -1,0 +1,34 @@
+import type { SendMessageInput } from '../activities/activity-inputs';
+import type { Account, Channel } from './account';
+import type { ContactPolicy } from './contact-policy';
+import type { PlannedAction } from './engine-next';
+
+/**
+ * What a message step hands the send activity: the workflow sends it, and the preview renders the same fields, so a
+ * previewed text is the text the debtor gets.
+ */
+export function messageInputFor(
+  account: Account,
+  policy: Pick<ContactPolicy, 'jurisdiction' | 'requiresCreditorIdentification'>,
+  action: Pick<PlannedAction, 'stepKey' | 'template' | 'amountMinor' | 'referenceDate'> & {
+    channel: Channel;
+    to: string;
+  }
+): SendMessageInput {
+  return {
+    accountId: account.id,
+    stepKey: action.stepKey,
+    channel: action.channel,
+    template: action.template,
+    to: action.to,
+    locale: account.debtor.locale,
+    jurisdiction: policy.jurisdiction,
+    debtorName: account.debtor.name,
+    amountMinor: action.amountMinor,
+    currency: account.balance.currency,
+    referenceDate: action.referenceDate,
+    ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
+    ...(account.creditor !== undefined && { creditor: account.creditor }),
+    ...(policy.requiresCreditorIdentification && { requiresCreditorIdentification: true as const }),
+  };
+}
