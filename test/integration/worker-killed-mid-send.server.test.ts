@@ -26,7 +26,13 @@ import { statusQuery } from '../../workflows/messages';
 import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { TASK_QUEUES, workflowIdFor } from '../../workflows/workflow-input';
 import { addDays, localParts } from '../../workflows/zoned-time';
-import { ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID, SENDGRID_API_KEY } from '../messaging/fixtures';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  MESSAGING_SERVICE_SID,
+  SENDGRID_API_KEY,
+  simulatedProviderEnv,
+} from '../messaging/fixtures';
 import { startProviderSimulator, type ProviderSimulator, type RecordedRequest } from '../helpers/provider-simulator';
 import { clientWith, describeWithTemporal, startDevServer, workflowBundlePath } from '../helpers/temporal-servers';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -97,15 +103,7 @@ function killedMidSend(servers: TemporalServers, url: string): void {
       DATABASE_URL: withApplicationName(ledger.url, `cobranza-${name}`),
       DATA_DIR: dataDir,
       PAYLOAD_ENCRYPTION_DISABLED: 'true',
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
-      TWILIO_API_BASE_URL: simulator.baseUrl,
-      SENDGRID_API_KEY,
-      SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
-      SENDGRID_API_BASE_URL: simulator.baseUrl,
-      UNSUBSCRIBE_SECRET: 'kill-test-unsubscribe-secret-0123456789',
-      PUBLIC_BASE_URL: 'https://cobranza.example.com',
+      ...simulatedProviderEnv(simulator.baseUrl),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
       SHUTDOWN_GRACE_MS: '2000',

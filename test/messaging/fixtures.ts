@@ -1,6 +1,8 @@
 import type { Logger, MetricMeter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SendMessageInput, SendMessageResult } from '../../activities/activity-inputs';
+import { startProviderSimulator, type ProviderSimulator } from '../helpers/provider-simulator';
 
 /** Realistic accounts: Ana López in Mexico City, João Silva in São Paulo. */
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -90,4 +92,46 @@ export function recordingLogger() {
 /** Decodes a form-encoded body the way Twilio reads it. */
 export function formFields(body: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(body));
+}
+
+/**
+ * The provider environment worker/main.ts reads, pointed at a provider simulator on `baseUrl` with this file's
+ * credentials: real Twilio and SendGrid transports that send to loopback.
+ */
+export function simulatedProviderEnv(baseUrl: string): Record<string, string> {
+  return {
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
+    TWILIO_API_BASE_URL: baseUrl,
+    SENDGRID_API_KEY,
+    SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
+    SENDGRID_API_BASE_URL: baseUrl,
+    PUBLIC_BASE_URL,
+    UNSUBSCRIBE_SECRET: 'test-unsubscribe-secret-0123456789abcdef',
+  };
+}
+
+/**
+ * One provider simulator for the enclosing suite, checking this file's credentials, with its script and requests
+ * cleared before each test.
+ */
+export function useProviderSimulator(): () => ProviderSimulator {
+  let simulator: ProviderSimulator | undefined;
+  beforeAll(async () => {
+    simulator = await startProviderSimulator({
+      twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN },
+      sendgrid: { apiKey: SENDGRID_API_KEY },
+    });
+  });
+  afterAll(async () => {
+    await simulator?.close();
+  });
+  beforeEach(() => {
+    simulator?.reset();
+  });
+  return () => {
+    if (!simulator) throw new Error('the provider simulator is not running: call it inside a test');
+    return simulator;
+  };
 }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTransportsFromEnv } from '../../activities/messaging/messaging-config';
-import { startProviderSimulator, type ProviderSimulator } from '../helpers/provider-simulator';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -9,6 +8,8 @@ import {
   SENDGRID_API_KEY,
   TWILIO_MESSAGES_PATH,
   recordingLogger,
+  simulatedProviderEnv,
+  useProviderSimulator,
 } from './fixtures';
 
 /**
@@ -16,36 +17,8 @@ import {
  * worker/main.ts builds them) send to a provider simulator on loopback instead of api.twilio.com / api.sendgrid.com.
  */
 describe('provider base URLs: the transports send to the configured origin', () => {
-  let simulator: ProviderSimulator;
-
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({
-      twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN },
-      sendgrid: { apiKey: SENDGRID_API_KEY },
-    });
-  });
-  afterAll(async () => {
-    await simulator?.close();
-  });
-  beforeEach(() => {
-    simulator.reset();
-  });
-
-  const transports = () =>
-    createTransportsFromEnv(
-      {
-        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
-        TWILIO_API_BASE_URL: simulator.baseUrl,
-        SENDGRID_API_KEY,
-        SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
-        SENDGRID_API_BASE_URL: simulator.baseUrl,
-        PUBLIC_BASE_URL,
-        UNSUBSCRIBE_SECRET: 'test-unsubscribe-secret-0123456789abcdef',
-      },
-      recordingLogger()
-    );
+  const simulator = useProviderSimulator();
+  const transports = () => createTransportsFromEnv(simulatedProviderEnv(simulator().baseUrl), recordingLogger());
 
   it('sends an SMS to TWILIO_API_BASE_URL: Messages.json of the account, with its form fields and Basic auth', async () => {
     const sent = await transports().sms.send({
@@ -59,8 +32,8 @@ describe('provider base URLs: the transports send to the configured origin', () 
       },
     });
 
-    const [request] = simulator.twilioMessages();
-    expect(simulator.requests).toHaveLength(1);
+    const [request] = simulator().twilioMessages();
+    expect(simulator().requests).toHaveLength(1);
     expect(request?.path).toBe(TWILIO_MESSAGES_PATH);
     expect(request?.headers.authorization).toBe(
       `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`
@@ -90,8 +63,8 @@ describe('provider base URLs: the transports send to the configured origin', () 
       },
     });
 
-    const [request] = simulator.mailSends();
-    expect(simulator.requests).toHaveLength(1);
+    const [request] = simulator().mailSends();
+    expect(simulator().requests).toHaveLength(1);
     expect(request?.headers.authorization).toBe(`Bearer ${SENDGRID_API_KEY}`);
     expect(request?.json).toMatchObject({
       from: { email: 'cobranza@aurora.example' },

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTransportsFromEnv } from '../../activities/messaging/messaging-config';
 import type { EmailMessage, SmsMessage } from '../../activities/messaging/transport';
-import { startProviderSimulator, type ProviderSimulator } from '../helpers/provider-simulator';
 import {
   ACCOUNT_SID,
-  AUTH_TOKEN,
   MESSAGING_SERVICE_SID,
   PUBLIC_BASE_URL,
-  SENDGRID_API_KEY,
   TWILIO_MESSAGES_PATH,
   recordingLogger,
+  simulatedProviderEnv,
+  useProviderSimulator,
 } from './fixtures';
 
 /**
@@ -17,36 +16,8 @@ import {
  * scripted behaviour looks like to them.
  */
 describe('the provider simulator answers as scripted, as the real transports see it', () => {
-  let simulator: ProviderSimulator;
-
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({
-      twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN },
-      sendgrid: { apiKey: SENDGRID_API_KEY },
-    });
-  });
-  afterAll(async () => {
-    await simulator?.close();
-  });
-  beforeEach(() => {
-    simulator.reset();
-  });
-
-  const transports = () =>
-    createTransportsFromEnv(
-      {
-        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
-        TWILIO_API_BASE_URL: simulator.baseUrl,
-        SENDGRID_API_KEY,
-        SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
-        SENDGRID_API_BASE_URL: simulator.baseUrl,
-        PUBLIC_BASE_URL,
-        UNSUBSCRIBE_SECRET: 'test-unsubscribe-secret-0123456789abcdef',
-      },
-      recordingLogger()
-    );
+  const simulator = useProviderSimulator();
+  const transports = () => createTransportsFromEnv(simulatedProviderEnv(simulator().baseUrl), recordingLogger());
 
   const camilaSms: SmsMessage = {
     to: '+573001234567',
@@ -71,7 +42,7 @@ describe('the provider simulator answers as scripted, as the real transports see
   it('accepts an SMS with a Message resource: an SM sid, the To and the Messaging Service, status accepted', async () => {
     const sent = await transports().sms.send(camilaSms);
 
-    const [request] = simulator.twilioMessages();
+    const [request] = simulator().twilioMessages();
     expect(request?.reply).toMatchObject({ status: 201, messageId: sent.providerMessageId });
     expect(request?.path).toBe(TWILIO_MESSAGES_PATH);
     expect(request?.accountSid).toBe(ACCOUNT_SID);
@@ -80,15 +51,9 @@ describe('the provider simulator answers as scripted, as the real transports see
   it('answers credentials it does not know with 401, which both transports read as misconfigured', async () => {
     const wrong = createTransportsFromEnv(
       {
-        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        ...simulatedProviderEnv(simulator().baseUrl),
         TWILIO_AUTH_TOKEN: '00000000000000000000000000000000',
-        TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
-        TWILIO_API_BASE_URL: simulator.baseUrl,
         SENDGRID_API_KEY: 'SG.revoked-key.9876543210',
-        SENDGRID_FROM_EMAIL: 'cobranza@aurora.example',
-        SENDGRID_API_BASE_URL: simulator.baseUrl,
-        PUBLIC_BASE_URL,
-        UNSUBSCRIBE_SECRET: 'test-unsubscribe-secret-0123456789abcdef',
       },
       recordingLogger()
     );
@@ -98,24 +63,28 @@ describe('the provider simulator answers as scripted, as the real transports see
   });
 
   it('fails the next Twilio request with a 500 (code 20500): a temporary failure that proves nothing was sent', async () => {
-    simulator.script('twilio', { kind: 'fail', status: 500 });
+    simulator().script('twilio', { kind: 'fail', status: 500 });
 
     await expect(transports().sms.send(camilaSms)).rejects.toMatchObject({ code: '20500', notSent: true });
     // Only the scripted request fails: the next one is accepted.
     await expect(transports().sms.send(camilaSms)).resolves.toMatchObject({ transport: 'twilio' });
-    expect(simulator.twilioMessages().map((r) => r.reply?.status)).toEqual([500, 201]);
+    expect(
+      simulator()
+        .twilioMessages()
+        .map((r) => r.reply?.status)
+    ).toEqual([500, 201]);
   });
 
   it('rate-limits with 429 and Retry-After, which both transports turn into a retry delay', async () => {
-    simulator.script('twilio', { kind: 'rate-limit', retryAfterSeconds: 7 });
-    simulator.script('sendgrid', { kind: 'rate-limit', retryAfterSeconds: 3 });
+    simulator().script('twilio', { kind: 'rate-limit', retryAfterSeconds: 7 });
+    simulator().script('sendgrid', { kind: 'rate-limit', retryAfterSeconds: 3 });
 
     await expect(transports().sms.send(camilaSms)).rejects.toMatchObject({ retryAfterMs: 7_000, notSent: true });
     await expect(transports().email.send(mailToJoao)).rejects.toMatchObject({ retryAfterMs: 3_000, notSent: true });
   });
 
   it('holds a request, recorded on arrival and unanswered, until the test releases it', async () => {
-    const [held] = simulator.script('twilio', { kind: 'hold' });
+    const [held] = simulator().script('twilio', { kind: 'hold' });
     const sending = transports().sms.send(camilaSms);
 
     const request = await held!.received;
@@ -128,19 +97,19 @@ describe('the provider simulator answers as scripted, as the real transports see
   });
 
   it('answers a delayed request no earlier than the delay', async () => {
-    simulator.script('sendgrid', { kind: 'accept', delayMs: 300 });
+    simulator().script('sendgrid', { kind: 'accept', delayMs: 300 });
 
     const sent = await transports().email.send(mailToJoao);
 
-    const [request] = simulator.mailSends();
+    const [request] = simulator().mailSends();
     expect(request?.reply?.messageId).toBe(sent.providerMessageId);
     expect(request!.reply!.at.getTime() - request!.receivedAt.getTime()).toBeGreaterThanOrEqual(300);
   });
 
   it('never answers a hung request, and records the client giving up as abandoned', async () => {
-    const [hung] = simulator.script('twilio', { kind: 'hang' });
+    const [hung] = simulator().script('twilio', { kind: 'hang' });
     const giveUp = new AbortController();
-    const sending = fetch(`${simulator.baseUrl}${TWILIO_MESSAGES_PATH}`, {
+    const sending = fetch(`${simulator().baseUrl}${TWILIO_MESSAGES_PATH}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ To: '+573001234567', Body: 'Hola', MessagingServiceSid: MESSAGING_SERVICE_SID }),
