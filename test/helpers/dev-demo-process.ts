@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
 import { freePorts } from './free-ports';
-
-const REPO_ROOT = join(__dirname, '..', '..');
+import { spawnGrouped, tail } from './process-group';
 
 /** Fixed keys for the child's API: tests call it as a billing system (service), an agent and an admin. */
 export const DEMO_API_KEYS = {
@@ -83,80 +81,37 @@ async function launch(servers: TemporalServers, startBoundMs: number): Promise<D
     API_KEYS: `${DEMO_API_KEYS.service}:service,${DEMO_API_KEYS.agent}:agent,${DEMO_API_KEYS.admin}:admin`,
     TEMPORAL_CLI_PATH: servers.cli.path,
   };
-  const child = spawn('npm', ['run', 'dev', '--', '--demo'], {
-    cwd: REPO_ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: string) => {
-    output += chunk;
-    for (const l of listeners) l();
-  };
-  // Decoded per stream, so a character split across two chunks ("…", "é") stays whole.
-  child.stdout.setEncoding('utf8').on('data', append);
-  child.stderr.setEncoding('utf8').on('data', append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal }))
-  );
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void exited.then((e) => {
-    exit = e;
-    for (const l of listeners) l();
-  });
-
+  const child = spawnGrouped('npm run dev', 'npm', ['run', 'dev', '--', '--demo'], env);
+  const { pgid, exited, output } = child;
   const waitForOutput = (pattern: RegExp, what: string, timeoutMs: number) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const m = output.match(pattern);
-        if (m) return done(() => resolve(m));
-        if (exit)
-          return done(() =>
-            reject(new Error(`npm run dev exited (${exit!.code ?? exit!.signal}) before ${what}:\n${tail(output)}`))
-          );
-      };
-      const timer = setTimeout(
-        () => done(() => reject(new Error(`no ${what} within ${timeoutMs / 1000} s:\n${tail(output)}`))),
-        timeoutMs
-      );
-      const done = (settle: () => void) => {
-        clearTimeout(timer);
-        listeners.delete(check);
-        settle();
-      };
-      listeners.add(check);
-      check();
-    });
+    child.waitFor(() => output().match(pattern) ?? undefined, what, timeoutMs);
 
   const stop = async (signal: 'SIGTERM' | 'SIGINT', to: 'npm' | 'group', boundMs = 60_000): Promise<StopResult> => {
-    const pgid = child.pid!;
-    if (!exit) process.kill(to === 'npm' ? pgid : -pgid, signal);
+    if (!child.exit()) process.kill(to === 'npm' ? pgid : -pgid, signal);
     let killed = false;
     const bound = new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), boundMs).unref());
     if ((await Promise.race([exited, bound])) === 'bound') {
       killed = true;
-      killGroup(pgid);
+      child.signalGroup('SIGKILL');
     }
     const { code, signal: exitSignal } = await exited;
     // npm exits with its child; what that child started (the Temporal dev server) must be gone too, soon after.
     const leftovers = await groupMembersAfter(pgid, 10_000);
-    if (leftovers.length > 0) killGroup(pgid);
+    if (leftovers.length > 0) child.signalGroup('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
-    return { code, signal: exitSignal, killed, leftovers, output };
+    return { code, signal: exitSignal, killed, leftovers, output: output() };
   };
 
   let banner: DevDemoBanner;
   try {
     await waitForOutput(/^open the Temporal UI to watch the workflows: /m, 'banner and demo lines', startBoundMs);
-    banner = parseBanner(output);
+    banner = parseBanner(output());
   } catch (err) {
     const { output: out } = await stop('SIGTERM', 'npm', 30_000);
     if (/EADDRINUSE|address already in use/.test(out)) throw new PortTakenError((err as Error).message);
     throw err;
   }
-  return { banner, output: () => output, waitForOutput, stop };
+  return { banner, output, waitForOutput, stop };
 }
 
 function parseBanner(out: string): DevDemoBanner {
@@ -217,16 +172,4 @@ function groupMembers(pgid: number): string[] {
     }
   }
   return members;
-}
-
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-function tail(out: string, lines = 40): string {
-  return out.split('\n').slice(-lines).join('\n');
 }

@@ -1,12 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { spawnGrouped, type ChildExit } from './process-group';
 
-const REPO_ROOT = join(__dirname, '..', '..');
-
-export interface WorkerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type WorkerExit = ChildExit;
 
 /** `npx tsx worker/main.ts` as a child process in its own process group. */
 export interface WorkerProcess {
@@ -38,37 +32,11 @@ export async function startWorkerProcess(
   startBoundMs = 90_000
 ): Promise<WorkerProcess> {
   // --no: never ask the registry; tsx is a dependency of the repository.
-  const child = spawn('npx', ['--no', 'tsx', 'worker/main.ts'], {
-    cwd: REPO_ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const pgid = child.pid!;
-  let output = '';
-  let exit: WorkerExit | undefined;
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const l of listeners) l();
-  };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    notify();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    notify();
-  });
-  const exited = new Promise<WorkerExit>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      resolve(exit);
-      notify();
-    })
-  );
+  const child = spawnGrouped(`worker ${name}`, 'npx', ['--no', 'tsx', 'worker/main.ts'], env);
+  const { pgid, exited, output } = child;
 
   const logLines = () =>
-    output
+    output()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .flatMap((l) => {
@@ -82,81 +50,40 @@ export async function startWorkerProcess(
   /** Waits for `exited`, killing the group once `boundMs` passes; then makes sure no member of the group is left. */
   const reap = async (boundMs: number): Promise<WorkerExit> => {
     const bound = new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), boundMs).unref());
-    if ((await Promise.race([exited, bound])) === 'bound') signalGroup(pgid, 'SIGKILL');
+    if ((await Promise.race([exited, bound])) === 'bound') child.signalGroup('SIGKILL');
     const result = await exited;
     // npx can exit before its children: wait (bounded) for the group to be empty.
-    for (let i = 0; i < 50 && groupAlive(pgid); i++) {
-      signalGroup(pgid, 'SIGKILL');
+    for (let i = 0; i < 50 && child.groupAlive(); i++) {
+      child.signalGroup('SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (groupAlive(pgid)) throw new Error(`worker ${name}: process group ${pgid} still alive after SIGKILL`);
+    if (child.groupAlive()) throw new Error(`worker ${name}: process group ${pgid} still alive after SIGKILL`);
     return result;
   };
 
-  const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const check = () => {
-      const line = logLines().find((l) => l.msg === 'worker started');
-      if (line) return done(() => resolve(line));
-      if (exit) {
-        return done(() =>
-          reject(new Error(`worker ${name} exited (${exit!.code ?? exit!.signal}) before it started:\n${tail(output)}`))
-        );
-      }
-    };
-    const timer = setTimeout(
-      () =>
-        done(() => reject(new Error(`worker ${name} did not start within ${startBoundMs / 1000} s:\n${tail(output)}`))),
-      startBoundMs
-    );
-    const done = (settle: () => void) => {
-      clearTimeout(timer);
-      listeners.delete(check);
-      settle();
-    };
-    listeners.add(check);
-    check();
-  }).catch(async (err: unknown) => {
-    signalGroup(pgid, 'SIGKILL');
-    await reap(5_000);
-    throw err;
-  });
+  const started = await child
+    .waitFor(() => logLines().find((l) => l.msg === 'worker started'), 'it logged "worker started"', startBoundMs)
+    .catch(async (err: unknown) => {
+      child.signalGroup('SIGKILL');
+      await reap(5_000);
+      throw err;
+    });
 
   const workerPid = Number(started.pid);
   return {
     name,
     workerPid,
     identity: `${workerPid}@${String(started.hostname)}`,
-    output: () => output,
+    output,
     logLines,
-    exited: () => exit !== undefined,
+    exited: () => child.exit() !== undefined,
     async kill9(boundMs = 10_000) {
-      signalGroup(pgid, 'SIGKILL');
+      child.signalGroup('SIGKILL');
       return reap(boundMs);
     },
     async stop(boundMs = 15_000) {
-      if (!exit) signalGroup(pgid, 'SIGTERM');
+      if (!child.exit()) child.signalGroup('SIGTERM');
       return reap(boundMs);
     },
   };
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function tail(out: string, lines = 40): string {
-  return out.split('\n').slice(-lines).join('\n');
 }
