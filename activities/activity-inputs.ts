@@ -121,3 +121,8 @@ export interface DunningActivities {
   createAgentTask: (input: CreateAgentTaskInput) => Promise<CreateAgentTaskResult>;
   recordAccountChanges: (input: RecordAccountChangesInput) => Promise<void>;
 }
+
+/** What runs on the messaging task queue, capped at the providers' throughput. */
+export type MessagingActivities = Pick<DunningActivities, 'sendMessage'>;
+/** What writes the system of record (and the agents' task queue), on the workflows' task queue. */
+export type RecordActivities = Pick<DunningActivities, 'createAgentTask' | 'recordAccountChanges'>;

@@ -1,14 +1,13 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
-import type { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Account } from '../workflows/account';
 import { contactPolicyFor } from '../workflows/jurisdictions';
 import type { Ladder } from '../workflows/ladder';
-import type { SignalName, signalSchemas } from '../workflows/messages';
+import { signalDefinition, type SignalInput, type SignalName } from '../workflows/messages';
 import { DUNNING_WORKFLOW_TYPE, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
 import { dunningStartOptions } from './placement';
-import { signalAccount, signalDefinitions } from './signals';
+import { signalAccount } from './signals';
 
 /** What became of a recorded event: signalled, left for the placement to hand over, or refused by a closed account. */
 export type SignalDelivery = { outcome: 'signalled' } | { outcome: 'pending' } | { outcome: 'closed'; status: string };
@@ -25,7 +24,7 @@ export async function deliverSignal<K extends SignalName>(
   deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
   placed: { account: Account; ladder: Ladder | undefined },
   name: K,
-  payload: z.input<(typeof signalSchemas)[K]>,
+  payload: SignalInput<K>,
   /** The payment this signal carries, so it does not travel twice (as the signal and as a pending payment). */
   options: { carriesPaymentId?: string } = {}
 ): Promise<SignalDelivery> {
@@ -48,7 +47,7 @@ export async function deliverSignal<K extends SignalName>(
     };
     await deps.temporal.workflow.signalWithStart(DUNNING_WORKFLOW_TYPE, {
       ...dunningStartOptions(input),
-      signal: signalDefinitions[name] as SignalDefinition<[typeof payload]>,
+      signal: signalDefinition(name),
       signalArgs: [payload],
     });
     deps.metrics.signalsSent.inc({ signal: name });

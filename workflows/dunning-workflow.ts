@@ -3,27 +3,27 @@ import type {
   AccountRecordChange,
   AgentTaskCall,
   ChannelFailureDetails,
-  DunningActivities,
+  MessagingActivities,
+  RecordActivities,
 } from '../activities/activity-inputs';
 import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './failure-types';
 import { apply, type EngineEvent } from './engine-apply';
 import { next, type CallPermission, type Decision } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus, statusOf, waitDetail } from './engine-status';
-import { inputProblems } from './input-problems';
+import { inputProblems, type InputProblem } from './input-problems';
 import { messageInputFor } from './message-input';
+import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
+import type { z } from 'zod';
 import {
-  agentContactSignal,
-  agreementNegotiatedSignal,
-  cancelSignal,
-  deliveryStatusSignal,
-  disputeOpenedSignal,
-  disputeResolvedSignal,
-  optOutSignal,
-  paymentReceivedSignal,
-  promiseToPaySignal,
-  signalSchemas,
+  COMMITMENT_REJECTED,
+  RecordAgreementInputSchema,
+  RecordPromiseInputSchema,
+  recordAgreementUpdate,
+  recordPromiseUpdate,
+  signals,
   statusQuery,
+  type CommitmentRecorded,
   type SignalName,
 } from './messages';
 import { auditOf, recordChanges } from './record-changes';
@@ -33,7 +33,7 @@ import { formatLocalIso } from './zoned-time';
 
 // Sends go to their own task queue so workers can cap them at the provider's throughput. Few attempts: a
 // retry after an unknown outcome is safe (the send intent is recorded first) but must not hammer the provider.
-const messaging = wf.proxyActivities<DunningActivities>({
+const messaging = wf.proxyActivities<MessagingActivities>({
   taskQueue: TASK_QUEUES.messaging,
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 hours',
@@ -46,22 +46,13 @@ const messaging = wf.proxyActivities<DunningActivities>({
   },
 });
 
-const records = wf.proxyActivities<DunningActivities>({
+// The system of record must outlive a database outage: no maximum attempts and no schedule-to-close limit, so a
+// workflow waits for PostgreSQL however long it is down (retrying every 5 minutes at most) instead of failing.
+// The runbook's RecordActivityRetrying alert says when that is happening.
+const records = wf.proxyActivities<RecordActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-
-const eventTypeOf: Record<SignalName, EngineEvent['type']> = {
-  paymentReceived: 'payment',
-  promiseToPay: 'promise',
-  agreementNegotiated: 'agreement',
-  disputeOpened: 'disputeOpened',
-  disputeResolved: 'disputeResolved',
-  optOut: 'optOut',
-  deliveryStatus: 'deliveryStatus',
-  cancel: 'cancel',
-  agentContact: 'agentContact',
-};
 
 /**
  * One overdue account's collection, from placement to payment (or cancellation). A thin shell around the pure
@@ -73,26 +64,18 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
   const inbox: EngineEvent[] = [];
   const unrecorded: AccountRecordChange[] = [];
 
+  // Set by an Update applied while the main loop waits: the state changed, so the next decision may have.
+  let changed = false;
+
   const receive = (name: SignalName) => (payload: unknown) => {
-    const parsed = signalSchemas[name].safeParse(payload);
+    const parsed = signals[name].schema.safeParse(payload);
     if (!parsed.success) {
-      const problem = inputProblems(parsed.error)
-        .map((p) => `${p.field}: ${p.message}`)
-        .join('; ');
-      inbox.push({ type: 'signalRejected', at: Date.now(), signal: name, problem });
+      inbox.push({ type: 'signalRejected', at: Date.now(), signal: name, problem: problemText(parsed.error) });
       return;
     }
-    inbox.push({ ...parsed.data, type: eventTypeOf[name], at: Date.now() } as EngineEvent);
+    inbox.push({ ...parsed.data, type: signals[name].event, at: Date.now() } as EngineEvent);
   };
-  wf.setHandler(paymentReceivedSignal, receive('paymentReceived'));
-  wf.setHandler(promiseToPaySignal, receive('promiseToPay'));
-  wf.setHandler(agreementNegotiatedSignal, receive('agreementNegotiated'));
-  wf.setHandler(disputeOpenedSignal, receive('disputeOpened'));
-  wf.setHandler(disputeResolvedSignal, receive('disputeResolved'));
-  wf.setHandler(optOutSignal, receive('optOut'));
-  wf.setHandler(deliveryStatusSignal, receive('deliveryStatus'));
-  wf.setHandler(cancelSignal, receive('cancel'));
-  wf.setHandler(agentContactSignal, receive('agentContact'));
+  for (const name of Object.keys(signals) as SignalName[]) wf.setHandler(signals[name].definition, receive(name));
   wf.setHandler(statusQuery, () => statusOf(state, Date.now()));
 
   const feed = (event: EngineEvent) => {
@@ -106,6 +89,59 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
     const changes = unrecorded.splice(0);
     await records.recordAccountChanges.executeWithOptions({ summary }, [{ accountId: state.account.id, changes }]);
   };
+
+  // Promises and agreements: checked by the validator against the state with every waiting signal applied (apply
+  // is pure, so this changes nothing), applied at once by the handler, answered in the same round trip.
+  const pendingState = () => inbox.reduce((s, e) => apply(s, e).state, state);
+  const rejectCommitment = (problem: InputProblem | null) => {
+    if (problem)
+      throw wf.ApplicationFailure.create({
+        type: COMMITMENT_REJECTED,
+        message: `${problem.field}: ${problem.message}`,
+        details: [problem],
+        nonRetryable: true,
+      });
+  };
+  const commit = (event: EngineEvent, id: string): CommitmentRecorded => {
+    while (inbox.length > 0) feed(inbox.shift()!);
+    feed(event);
+    changed = true;
+    return { accepted: true, id, status: accountStatus(state) };
+  };
+  wf.setHandler(
+    recordPromiseUpdate,
+    (input) => {
+      const promise = parsedCommitment(RecordPromiseInputSchema, input);
+      return commit({ ...promise, type: 'promise', at: Date.now() }, promise.promiseId);
+    },
+    {
+      validator: (input) =>
+        rejectCommitment(
+          checkPromise(
+            commitmentContextOf(pendingState()),
+            parsedCommitment(RecordPromiseInputSchema, input),
+            Date.now()
+          )
+        ),
+    }
+  );
+  wf.setHandler(
+    recordAgreementUpdate,
+    (input) => {
+      const agreement = parsedCommitment(RecordAgreementInputSchema, input);
+      return commit({ ...agreement, type: 'agreement', at: Date.now() }, agreement.agreementId);
+    },
+    {
+      validator: (input) =>
+        rejectCommitment(
+          checkAgreement(
+            commitmentContextOf(pendingState()),
+            parsedCommitment(RecordAgreementInputSchema, input),
+            Date.now()
+          )
+        ),
+    }
+  );
 
   if (!input.state) {
     unrecorded.push({
@@ -121,6 +157,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
 
   let steps = 0;
   for (;;) {
+    changed = false;
     while (inbox.length > 0) feed(inbox.shift()!);
     const now = Date.now();
     const decision = next(state, now);
@@ -150,8 +187,9 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
         }
         continue;
       }
-      if (decision.type === 'wait') await wf.condition(() => inbox.length > 0);
-      else await wf.condition(() => inbox.length > 0, decision.at - now, { summary });
+      const woken = () => inbox.length > 0 || changed;
+      if (decision.type === 'wait') await wf.condition(woken);
+      else await wf.condition(woken, decision.at - now, { summary });
       continue;
     }
 
@@ -281,6 +319,28 @@ function publish(state: EngineState, decision: Decision): void {
     lines.push(`waiting: ${decision.reason.detail}`);
   }
   wf.setCurrentDetails(lines.join('\n\n'));
+}
+
+/** A commitment's payload parsed by its schema, or a rejection naming the field (the validator's first check). */
+function parsedCommitment<T extends typeof RecordPromiseInputSchema | typeof RecordAgreementInputSchema>(
+  schema: T,
+  input: unknown
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw wf.ApplicationFailure.create({
+      type: COMMITMENT_REJECTED,
+      message: problemText(parsed.error),
+      details: [inputProblems(parsed.error)[0]],
+      nonRetryable: true,
+    });
+  return parsed.data as z.output<T>;
+}
+
+function problemText(error: z.ZodError): string {
+  return inputProblems(error)
+    .map((p) => `${p.field}: ${p.message}`)
+    .join('; ');
 }
 
 function shouldContinueAsNew(input: DunningWorkflowInput, steps: number): boolean {

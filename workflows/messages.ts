@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type SignalDefinition } from '@temporalio/workflow';
+import type { z } from 'zod';
 import type { Channel, ContactChannel } from './account';
 import type { CommitmentContext } from './commitment-rules';
 import {
@@ -11,45 +12,80 @@ import {
   OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
-  type AgentContactInput,
-  type AgreementInput,
-  type CancelInput,
-  type DeliveryStatusInput,
-  type DisputeOpenedInput,
-  type DisputeResolvedInput,
-  type OptOutInput,
-  type PaymentInput,
-  type PromiseInput,
 } from './account-events';
 
-/**
- * The dunning workflow's messages, shared by the workflow and the API. Every signal takes one object; the
- * workflow validates it again with the same schema, so a malformed signal is rejected (and shown in `status`)
- * instead of failing the workflow task.
- */
-export const paymentReceivedSignal = defineSignal<[PaymentInput]>('paymentReceived');
-export const promiseToPaySignal = defineSignal<[PromiseInput]>('promiseToPay');
-export const agreementNegotiatedSignal = defineSignal<[AgreementInput]>('agreementNegotiated');
-export const disputeOpenedSignal = defineSignal<[DisputeOpenedInput]>('disputeOpened');
-export const disputeResolvedSignal = defineSignal<[DisputeResolvedInput]>('disputeResolved');
-export const optOutSignal = defineSignal<[OptOutInput]>('optOut');
-export const deliveryStatusSignal = defineSignal<[DeliveryStatusInput]>('deliveryStatus');
-export const cancelSignal = defineSignal<[CancelInput]>('cancel');
-export const agentContactSignal = defineSignal<[AgentContactInput]>('agentContact');
+/** A signal with the schema its payload must satisfy and the engine event it becomes. */
+interface SignalEntry<T extends z.ZodType, E extends string> {
+  definition: SignalDefinition<[z.input<T>]>;
+  schema: T;
+  event: E;
+}
+const entry = <T extends z.ZodType, E extends string>(name: string, schema: T, event: E): SignalEntry<T, E> => ({
+  definition: defineSignal<[z.input<T>]>(name),
+  schema,
+  event,
+});
 
-/** Each signal's name with the schema its payload must satisfy. */
-export const signalSchemas = {
-  paymentReceived: PaymentInputSchema,
-  promiseToPay: PromiseInputSchema,
-  agreementNegotiated: AgreementInputSchema,
-  disputeOpened: DisputeOpenedInputSchema,
-  disputeResolved: DisputeResolvedInputSchema,
-  optOut: OptOutInputSchema,
-  deliveryStatus: DeliveryStatusInputSchema,
-  cancel: CancelInputSchema,
-  agentContact: AgentContactInputSchema,
+/**
+ * The dunning workflow's signals, shared by the workflow (which registers one handler per entry) and the API (which
+ * sends them): every signal takes one object, and the workflow validates it again with the same schema, so a
+ * malformed signal is rejected (and shown in `status`) instead of failing the workflow task. Promises and
+ * agreements are Updates (below); their signals stay for workflows and clients from before the Updates.
+ */
+export const signals = {
+  paymentReceived: entry('paymentReceived', PaymentInputSchema, 'payment'),
+  disputeOpened: entry('disputeOpened', DisputeOpenedInputSchema, 'disputeOpened'),
+  disputeResolved: entry('disputeResolved', DisputeResolvedInputSchema, 'disputeResolved'),
+  optOut: entry('optOut', OptOutInputSchema, 'optOut'),
+  deliveryStatus: entry('deliveryStatus', DeliveryStatusInputSchema, 'deliveryStatus'),
+  cancel: entry('cancel', CancelInputSchema, 'cancel'),
+  agentContact: entry('agentContact', AgentContactInputSchema, 'agentContact'),
+  /** Superseded by recordPromiseUpdate: kept so that histories and callers from before it still work. */
+  promiseToPay: entry('promiseToPay', PromiseInputSchema, 'promise'),
+  /** Superseded by recordAgreementUpdate: kept so that histories and callers from before it still work. */
+  agreementNegotiated: entry('agreementNegotiated', AgreementInputSchema, 'agreement'),
 } as const;
-export type SignalName = keyof typeof signalSchemas;
+export type SignalName = keyof typeof signals;
+export type SignalInput<K extends SignalName> = z.input<(typeof signals)[K]['schema']>;
+/** The definition of signal `name`, typed by its payload (indexing the table gives the union of all of them). */
+export const signalDefinition = <K extends SignalName>(name: K) =>
+  signals[name].definition as SignalDefinition<[SignalInput<K>]>;
+
+export const paymentReceivedSignal = signals.paymentReceived.definition;
+export const disputeOpenedSignal = signals.disputeOpened.definition;
+export const disputeResolvedSignal = signals.disputeResolved.definition;
+export const optOutSignal = signals.optOut.definition;
+export const deliveryStatusSignal = signals.deliveryStatus.definition;
+export const cancelSignal = signals.cancel.definition;
+export const agentContactSignal = signals.agentContact.definition;
+export const promiseToPaySignal = signals.promiseToPay.definition;
+export const agreementNegotiatedSignal = signals.agreementNegotiated.definition;
+
+/** A promise or an agreement as its Update carries it: with its id, which is also the update's id. */
+export const RecordPromiseInputSchema = PromiseInputSchema.required({ promiseId: true });
+export type RecordPromiseInput = z.input<typeof RecordPromiseInputSchema>;
+export const RecordAgreementInputSchema = AgreementInputSchema.required({ agreementId: true });
+export type RecordAgreementInput = z.input<typeof RecordAgreementInputSchema>;
+
+/** What a recorded promise or agreement came to: accepted, with the account's status once it applied. */
+export interface CommitmentRecorded {
+  accepted: true;
+  /** The promise's or agreement's id (generated by the API when the caller sent none). */
+  id: string;
+  status: AccountStatus;
+}
+
+/** The failure type an Update validator rejects a commitment with; its first detail is the InputProblem. */
+export const COMMITMENT_REJECTED = 'CommitmentRejected';
+
+/**
+ * A promise to pay, as an Update: the validator runs the engine's commitment check on the account's state (with
+ * whatever signals are waiting to be applied), so the caller hears "accepted" or the rejected field in one round
+ * trip, and a rejected promise leaves no trace in the history. The update id is the promise id: a retried request
+ * is answered once.
+ */
+export const recordPromiseUpdate = defineUpdate<CommitmentRecorded, [RecordPromiseInput]>('recordPromise');
+export const recordAgreementUpdate = defineUpdate<CommitmentRecorded, [RecordAgreementInput]>('recordAgreement');
 
 export const statusQuery = defineQuery<DunningStatus>('status');
 
