@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { ApplicationFailure, Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,12 +10,14 @@ import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder } from '../../workflows/ladder';
 import {
+  COMMITMENT_REJECTED,
   agreementNegotiatedSignal,
   disputeOpenedSignal,
   disputeResolvedSignal,
   optOutSignal,
   paymentReceivedSignal,
   promiseToPaySignal,
+  recordPromiseUpdate,
   statusQuery,
   type DunningStatus,
 } from '../../workflows/messages';
@@ -158,6 +160,50 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
       .execute();
     expect(promise).toEqual([{ promise_id: 'prm-kept', status: 'kept' }]);
     await recordHistory(env.client, handle, 'server-promise-kept');
+  });
+
+  it('accepts a promise by Update in one round trip: the answer names it and the status already holds it', async () => {
+    const account = camila('srv-promise-update', addDays(await today(), -2));
+    const handle = await start(account);
+    const date = addDays(await today(), 5);
+
+    const answer = await handle.executeUpdate(recordPromiseUpdate, {
+      args: [{ promiseId: 'prm-update', amountMinor: 45_000_000, date, agentId: 'agente-7' }],
+      updateId: 'prm-update',
+    });
+
+    expect(answer).toEqual({ accepted: true, id: 'prm-update', status: 'promise_open' });
+    expect((await handle.query(statusQuery)).promises).toMatchObject([{ promiseId: 'prm-update', status: 'open' }]);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-update', amountMinor: 45_000_000 });
+    expect((await resultOf(handle)).status).toBe('paid');
+  });
+
+  it('rejects a promise dated in the past by Update, naming the field, and records nothing of it', async () => {
+    const account = camila('srv-promise-update-past', addDays(await today(), -2));
+    const handle = await start(account);
+
+    const rejected = await handle
+      .executeUpdate(recordPromiseUpdate, {
+        args: [
+          { promiseId: 'prm-past', amountMinor: 10_000_000, date: addDays(await today(), -1), agentId: 'agente-7' },
+        ],
+        updateId: 'prm-past',
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err
+      );
+
+    expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (rejected as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(COMMITMENT_REJECTED);
+    expect((cause as ApplicationFailure).details?.[0]).toMatchObject({ field: 'date' });
+    const status = await handle.query(statusQuery);
+    expect(status.promises).toEqual([]);
+    expect(status.rejectedSignals).toEqual([]);
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-past', amountMinor: 45_000_000 });
+    expect((await resultOf(handle)).status).toBe('paid');
   });
 
   it('a broken promise sends its reminder, then creates an agent task and resumes the ladder', async () => {
