@@ -15,7 +15,8 @@ import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
 import { ladderStepInstant, type Decision, type DecisionNote } from './engine-next';
 import type { EngineState, StepRecord } from './engine-state';
 import { primaryZone } from './engine-state';
-import type { AccountStatus, DecisionRecord } from './messages';
+import type { AccountStatus } from './account-status';
+import type { DecisionRecord } from './decision-record';
 import { daysBetween, localParts } from './zoned-time';
 
 type At = { at: number };

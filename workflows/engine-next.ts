@@ -1,9 +1,9 @@
 import { addressFor, type Channel } from './account';
+import type { AccountStatus } from './account-status';
 import { nextAllowedInstant, type CountedContact, type Move } from './contact-rules';
 import type { EngineState } from './engine-state';
 import { primaryZone, zonesOf } from './engine-state';
 import type { EventStep, LadderEnd, LadderStep } from './ladder';
-import type { AccountStatus } from './messages';
 import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
 
 /** A note the engine attaches to a decision: every move and every non-action, with its reason. */

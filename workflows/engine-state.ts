@@ -1,7 +1,8 @@
 import type { Account, Channel, ContactChannel } from './account';
 import type { ContactPolicy } from './contact-policy';
 import type { Ladder } from './ladder';
-import type { AccountStatus, DecisionRecord } from './messages';
+import type { AccountStatus } from './account-status';
+import type { DecisionRecord } from './decision-record';
 import { canonicalZone, isKnownZone } from './zoned-time';
 
 /**

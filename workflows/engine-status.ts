@@ -1,10 +1,73 @@
-import { addressFor, CONTACT_CHANNELS } from './account';
-import { commitmentContextOf } from './commitment-rules';
+import { addressFor, CONTACT_CHANNELS, type Channel, type ContactChannel } from './account';
+import type { AccountStatus } from './account-status';
+import { commitmentContextOf, type CommitmentContext } from './commitment-rules';
+import type { DecisionRecord } from './decision-record';
 import { next } from './engine-next';
 import type { EngineState } from './engine-state';
 import { primaryZone } from './engine-state';
-import type { AccountStatus, DunningStatus, PlannedActionView } from './messages';
 import { formatLocalIso } from './zoned-time';
+
+/** The next action as the `status` query shows it. */
+export interface PlannedActionView {
+  at: string;
+  local: string;
+  step: string;
+  kind: 'message' | 'agent_task' | 'check' | 'end';
+  channel?: Channel;
+  template?: string;
+  amountMinor: number;
+}
+
+/** What the `status` query returns: everything an agent or a backend needs to know about one account. */
+export interface DunningStatus {
+  accountId: string;
+  ladder: { id: string; version: number };
+  status: AccountStatus;
+  /** The ladder stage reached, e.g. `day-1-sms`, or `not_started`. */
+  stage: string;
+  balance: { amountMinor: number; currency: string };
+  paidMinor: number;
+  /** Paid beyond the balance, owed back to the debtor. */
+  creditMinor: number;
+  nextAction: PlannedActionView | null;
+  /** Why the account is waiting now, e.g. `waiting for quiet hours to end in America/Bogota`. */
+  waitReason: {
+    code: string;
+    detail: string;
+    until: string | null;
+    /** The rule that moved the next action to `until`, e.g. `CO:Ley 2300 de 2023 art. 3`. */
+    rule?: string;
+  } | null;
+  contacts: {
+    at: string;
+    step: string;
+    channel: ContactChannel;
+    providerMessageId?: string;
+    status: string;
+    conversation?: boolean;
+  }[];
+  promises: {
+    promiseId: string;
+    amountMinor: number;
+    date: string;
+    agentId: string;
+    status: string;
+    decidedAt?: string;
+  }[];
+  agreement: {
+    agreementId: string;
+    agentId: string;
+    status: string;
+    installments: { dueDate: string; amountMinor: number; status: string }[];
+  } | null;
+  dispute: { open: boolean; disputeId?: string; openedAt?: string };
+  channels: Record<ContactChannel, 'available' | 'opted_out' | 'failed' | 'no_address'>;
+  agentTasks: { taskKey: string; taskId?: string; reason: string; at: string }[];
+  rejectedSignals: { at: string; signal: string; problem: string }[];
+  recentDecisions: DecisionRecord[];
+  /** What a new promise or agreement is checked against (the API checks before signalling). */
+  commitments: CommitmentContext;
+}
 
 /** The account's status as the `status` query and the API show it. */
 export function statusOf(state: EngineState, now: number): DunningStatus {

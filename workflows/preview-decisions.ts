@@ -1,4 +1,4 @@
-import type { DecisionRecord } from './messages';
+import type { DecisionRecord } from './decision-record';
 import { formatLocalIso } from './zoned-time';
 
 /** One hop of a move: the rule that pushed a step from one instant to a later one. */

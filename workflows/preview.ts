@@ -9,6 +9,7 @@ import {
   PaymentInputSchema,
   PromiseInputSchema,
 } from './account-events';
+import type { AccountStatus } from './account-status';
 import { apply, type EngineEvent } from './engine-apply';
 import { next, type PlannedAction } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
@@ -23,7 +24,6 @@ import {
   type PreviewNote,
   type PreviewRejection,
 } from './preview-decisions';
-import type { AccountStatus } from './messages';
 import { formatLocalIso } from './zoned-time';
 
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant such as 2026-11-20T15:00:00Z' });

@@ -2,7 +2,7 @@ import type { AccountRecordChange } from '../activities/activity-inputs';
 import type { EngineEvent } from './engine-apply';
 import type { EngineState } from './engine-state';
 import { accountStatus } from './engine-status';
-import type { DecisionRecord } from './messages';
+import type { DecisionRecord } from './decision-record';
 
 /**
  * What an event changed, as rows for the system of record: the audit trail of every decision, plus payments,

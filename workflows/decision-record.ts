@@ -1,0 +1,12 @@
+/** A decision the engine took: every action and every non-action carries a machine-readable reason. */
+export interface DecisionRecord {
+  at: string;
+  step: string;
+  outcome: 'acted' | 'moved' | 'skipped' | 'suppressed' | 'rejected' | 'recorded';
+  /** Machine-readable, e.g. `contact_window`, `frequency_cap`, `superseded`, `channel_opted_out`. */
+  reason: string;
+  /** The rule that caused a move or a suppression, e.g. `US-FED:12 CFR 1006.6(b)(1)(i)`. */
+  rule?: string;
+  movedTo?: string;
+  detail?: string;
+}
