@@ -2,6 +2,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/config';
+import { emily as emilyCarter, withDebtor } from '../../scenarios/personas';
 import type { Account } from '../../workflows/account';
 import { defaultLadder } from '../../workflows/ladder';
 import { bearer, conta, cuenta, expectProblem, KEYS, makeApp, openTestDb, testConfig } from './helpers';
@@ -14,24 +15,11 @@ afterAll(async () => db.close());
 
 const svc = bearer(KEYS.service);
 
-/** A Boston debtor (en-US) with a phone and an email. */
-const emily = (): Account =>
-  cuenta({
-    debtor: {
-      name: 'Emily Carter',
-      phone: '+16175550123',
-      email: 'emily.carter@example.com',
-      timezone: 'America/New_York',
-      jurisdiction: 'US-MA',
-      locale: 'en-US',
-    },
-    balance: { amountMinor: 124_500, currency: 'USD' },
-  });
-
-const withDebtor = (account: Account, debtor: Partial<Account['debtor']>): Account => ({
-  ...account,
-  debtor: { ...account.debtor, ...debtor },
-});
+/** Emily Carter in Boston (en-US) with a phone and an email, under a fresh account id. */
+const emily = (): Account => {
+  const { debtor, balance } = emilyCarter('US-MA');
+  return cuenta({ debtor, balance });
+};
 
 /** Places `body`, expects a 422 problem+json naming `fields`, and that neither Temporal nor the database saw it. */
 async function expectRefused(body: object, fields: string[], config = testConfig()) {

@@ -5,9 +5,9 @@ import type { SendMessageInput } from '../../activities/activity-inputs';
 import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogEmailTransport, createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { PREVIEW_UNSUBSCRIBE_URL, PreviewReportSchema, previewReport } from '../../api/preview-report';
+import { ana, camila, joao, lucia } from '../../scenarios/personas';
 import type { Account } from '../../workflows/account';
 import { defaultLadder } from '../../workflows/ladder';
-import { ana, camila, joao, lucia } from '../engine/fixtures';
 import { openTestLedger, type TestLedger } from '../messaging/contact-attempts';
 import { activityEnv } from '../messaging/fixtures';
 

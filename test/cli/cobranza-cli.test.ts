@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ana, camila } from '../../scenarios/personas';
 
 const bin = join(__dirname, '../../bin/cobranza.cjs');
 const scratch = mkdtempSync(join(tmpdir(), 'cobranza-cli-'));
@@ -23,20 +24,7 @@ function cobranza(args: string[], opts: { input?: string; env?: NodeJS.ProcessEn
 }
 
 const scenario = {
-  account: {
-    id: 'acc-1',
-    debtor: {
-      name: 'Ana López',
-      phone: '+5215512345678',
-      email: 'ana@example.com',
-      timezone: 'America/Mexico_City',
-      jurisdiction: 'MX',
-      locale: 'es-MX',
-    },
-    balance: { amountMinor: 150000, currency: 'MXN' },
-    dueDate: '2026-12-01',
-    paymentLink: 'https://pay.example.com/acc-1',
-  },
+  account: ana({ id: 'acc-1', paymentLink: 'https://pay.example.com/acc-1' }),
   startAt: '2026-11-20T15:00:00Z',
   until: '2027-02-01T00:00:00Z',
   ladder: null,
@@ -81,19 +69,7 @@ describe('cobranza preview', () => {
   it('lists moves, suppressions, skips and rejected events apart: a festivo, a late nudge, a promise too far, a cease request', () => {
     const colombia = {
       ...scenario,
-      account: {
-        id: 'acc-co-camila-001',
-        debtor: {
-          name: 'Camila Restrepo',
-          phone: '+573001234567',
-          email: 'camila.restrepo@example.co',
-          timezone: 'America/Bogota',
-          jurisdiction: 'CO',
-          locale: 'es-CO',
-        },
-        balance: { amountMinor: 45000000, currency: 'COP' },
-        dueDate: '2026-12-01',
-      },
+      account: camila(),
       startAt: '2026-12-02T13:00:00Z',
       events: [
         { at: '2026-12-20T15:00:00Z', type: 'promise', amountMinor: 45000000, date: '2027-06-01', agentId: 'agt-1' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
+import { withDebtor } from '../../scenarios/personas';
 import type { Account } from '../../workflows/account';
 import { inputProblems } from '../../workflows/input-problems';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
@@ -18,10 +19,6 @@ const problemsFor = (account: Account, settings: PlacementSettings = {}, ladder:
   placementProblems(account, ladder, contactPolicyFor(account.debtor.jurisdiction), settings);
 const fieldsOf = (account: Account, settings: PlacementSettings = {}, ladder: Ladder = defaultLadder) =>
   problemsFor(account, settings, ladder).map((p) => p.field);
-const withDebtor = (account: Account, debtor: Partial<Account['debtor']>): Account => ({
-  ...account,
-  debtor: { ...account.debtor, ...debtor },
-});
 
 describe('placement problems: a well-formed account that cannot be collected names its field', () => {
   it('accepts the realistic debtor of every supported jurisdiction under the legal-tender default', () => {

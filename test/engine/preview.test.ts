@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
+import { ana, camila, lucia, withDebtor } from '../../scenarios/personas';
 import { inputProblems } from '../../workflows/input-problems';
 import { runPreview } from '../../workflows/preview';
-import { camila } from './fixtures';
 
+// acc-ana-001, not Ana's usual id: the instants below are this id's spread.
 const scenario = (over: Record<string, unknown> = {}) => ({
-  account: {
-    id: 'acc-ana-001',
-    debtor: {
-      name: 'Ana López',
-      phone: '+5215512345678',
-      email: 'ana.lopez@example.mx',
-      timezone: 'America/Mexico_City',
-      jurisdiction: 'MX',
-      locale: 'es-MX',
-    },
-    balance: { amountMinor: 150_000, currency: 'MXN' },
-    dueDate: '2026-12-01',
-  },
+  account: ana({ id: 'acc-ana-001' }),
   startAt: '2026-11-20T15:00:00Z',
   until: '2027-01-31T00:00:00Z',
   events: [{ type: 'payment', at: '2026-12-03T18:00:00Z', paymentId: 'pay-1', amountMinor: 50_000 }],
@@ -141,18 +130,7 @@ describe('preview: the issue’s scenario (Ana López, MX, due 2026-12-01, parti
   it('an email-only Madrid account lists the missing SMS address as skipped and the weekend as a move, with its rule', () => {
     const r = runPreview(
       scenario({
-        account: {
-          id: 'acc-es-lucia-001',
-          debtor: {
-            name: 'Lucía García',
-            email: 'lucia@example.es',
-            timezone: 'Europe/Madrid',
-            jurisdiction: 'ES',
-            locale: 'es-ES',
-          },
-          balance: { amountMinor: 32_050, currency: 'EUR' },
-          dueDate: '2026-12-01',
-        },
+        account: withDebtor(lucia(), { phone: undefined }),
         events: [],
       })
     );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import type { Database } from '../../db/schema';
+import { camila as camilaRestrepo, withDebtor } from '../../scenarios/personas';
 import type { Account } from '../../workflows/account';
 import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
@@ -53,20 +54,9 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
   /** Dates are relative to the test server's clock, which starts at the real now and then skips. */
   const today = async (zone = 'America/Bogota') => localParts(zone, await env.currentTimeMs()).date;
 
-  const camila = (id: string, dueDate: string): Account => ({
-    id,
-    debtor: {
-      name: 'Camila Restrepo',
-      phone: '+573001234567',
-      email: 'camila.restrepo@example.co',
-      timezone: 'America/Bogota',
-      jurisdiction: 'CO',
-      locale: 'es-CO',
-    },
-    balance: { amountMinor: 45_000_000, currency: 'COP' },
-    dueDate,
-    paymentLink: `https://pay.example.co/${id}`,
-  });
+  /** Camila under a fresh id per scenario, reached by SMS and email only (a failed SMS falls back to email). */
+  const camila = (id: string, dueDate: string): Account =>
+    withDebtor(camilaRestrepo({ id, dueDate, paymentLink: `https://pay.example.co/${id}` }), { whatsapp: undefined });
 
   const start = async (account: Account, extra: Partial<DunningWorkflowInput> = {}) =>
     env.client.workflow.start(dunningWorkflow, {

@@ -38,7 +38,7 @@ const JOAO = {
   currency: 'BRL',
   amountMinor: 89_990,
   referenceDate: '2026-12-01',
-  creditor: { name: 'Loja Exemplo Ltda', address: 'Av. Paulista 1000, São Paulo - SP', taxId: '12.345.678/0001-90' },
+  creditor: LOJA_EXEMPLO,
   requiresCreditorIdentification: true,
 } as const;
 
