@@ -79,7 +79,7 @@ function advance(state: EngineState, from: number, until: number, events: Engine
         type: 'actionSucceeded',
         at: now,
         stepKey: a.stepKey,
-        ...(a.channel !== undefined && { channel: a.channel, providerMessageId: `m-${now}` }),
+        ...(a.kind === 'message' && { channel: a.channel, providerMessageId: `m-${now}` }),
       }).state;
     }
   }

@@ -228,16 +228,16 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
 }
 
 async function sendMessage(
-  action: Extract<Decision, { type: 'act' }>['action'],
+  action: Extract<Extract<Decision, { type: 'act' }>['action'], { kind: 'message' }>,
   feed: (e: EngineEvent) => void,
   state: EngineState,
   record: { record?: AccountRecordChange[] }
 ): Promise<boolean> {
-  const channel = action.channel!;
+  const channel = action.channel;
   const { account } = state;
   try {
     const sent = await messaging.sendMessage.executeWithOptions({ summary: `${action.stepName} via ${channel}` }, [
-      { ...messageInputFor(account, state.policy, { ...action, channel, to: action.to! }), ...record },
+      { ...messageInputFor(account, state.policy, { ...action, channel, to: action.to }), ...record },
     ]);
     feed({
       type: 'actionSucceeded',

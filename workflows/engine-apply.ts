@@ -523,12 +523,8 @@ function startAction(
   for (const id of action.superseded) setStep(id, { outcome: 'superseded', at, reason: 'superseded' });
   switch (action.kind) {
     case 'skip':
-      setStep(action.stepKey, {
-        outcome: 'skipped',
-        at,
-        ...(action.reason !== undefined && { reason: action.reason }),
-      });
-      record({ step: action.stepKey, outcome: 'skipped', reason: action.reason ?? 'skipped' });
+      setStep(action.stepKey, { outcome: 'skipped', at, reason: action.reason });
+      record({ step: action.stepKey, outcome: 'skipped', reason: action.reason });
       break;
     case 'agent_task':
       if (!s.agentTasks.some((t) => t.taskKey === action.stepKey)) {

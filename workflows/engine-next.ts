@@ -17,28 +17,36 @@ export interface DecisionNote {
   detail?: string;
 }
 
-export type ActionKind = 'message' | 'agent_task' | 'promise_check' | 'installment_check' | 'skip' | 'end';
-
-export interface PlannedAction {
+/** What every planned action carries, whatever its kind. */
+export interface ActionBase {
   stepKey: string;
   stepName: string;
-  kind: ActionKind;
-  channel?: Channel;
-  to?: string;
   template: string;
   amountMinor: number;
   /** The date the action refers to (due date, promised date, installment date), YYYY-MM-DD. */
   referenceDate: string;
   plannedAt: number;
-  /** Why a `skip` action skips. */
-  reason?: string;
-  /** How an `end` action ends collection. */
-  outcome?: LadderEnd;
-  /** Agent tasks: when the law lets the agent call the debtor, or why no call may be made. */
-  call?: CallPermission;
   /** Ladder steps passed over because a later one is already due. */
   superseded: string[];
 }
+
+/** What only one kind of action carries: a message always has its channel and address, an end its outcome. */
+export type ActionKindFields =
+  | { kind: 'message'; channel: Channel; to: string }
+  /** `reason`: why the task exists when it is not its ladder step's (e.g. `promise_broken`). */
+  | { kind: 'agent_task'; reason?: string; call: CallPermission }
+  /** Decided by `apply` alone: a promise kept or broken, an installment kept or missed. */
+  | { kind: 'promise_check' | 'installment_check' }
+  | { kind: 'skip'; reason: string }
+  /** How the ladder's end ends collection. */
+  | { kind: 'end'; outcome: LadderEnd };
+
+export type PlannedAction = ActionBase & ActionKindFields;
+export type ActionKind = PlannedAction['kind'];
+export type MessageAction = Extract<PlannedAction, { kind: 'message' }>;
+export type AgentTaskAction = Extract<PlannedAction, { kind: 'agent_task' }>;
+
+/** Agent tasks: when the law lets the agent call the debtor, or why no call may be made. */
 
 /** The first allowed stretch for an agent's call: from `opensAt` until `closesAt`, in the debtor's local rules. */
 export type CallPermission =
@@ -120,25 +128,26 @@ function nextOnLadder(state: EngineState, now: number): Decision {
     pending.push({ step, at });
     if (at > now) break;
   }
-  if (pending.length === 0) {
-    return wait('ladder_exhausted', 'every ladder step is done; waiting for a payment, a promise or an agreement');
-  }
   // Only the most recent step that is already due fires; earlier due ones are superseded (late start, pauses).
   let currentIndex = pending.findIndex((p) => p.at > now) - 1;
   if (currentIndex === -2) currentIndex = pending.length - 1;
   if (currentIndex < 0) currentIndex = 0;
+  let current = pending[currentIndex];
+  if (!current) {
+    return wait('ladder_exhausted', 'every ladder step is done; waiting for a payment, a promise or an agreement');
+  }
   // A debtor never contacted must hear from us before an agent calls: an account placed long after its due date
   // sends the latest due message first (its first contact), and the agent task follows.
-  if (pending[currentIndex]!.step.kind !== 'message' && state.contacts.length === 0) {
-    for (let i = currentIndex - 1; i >= 0; i--) {
-      const candidate = pending[i]!;
-      if (candidate.step.kind === 'message' && !(isPreDue(candidate.step) && dueDatePassed(state, now))) {
-        currentIndex = i;
-        break;
-      }
+  if (current.step.kind !== 'message' && state.contacts.length === 0) {
+    const firstContact = pending
+      .slice(0, currentIndex)
+      .findLastIndex((p) => p.step.kind === 'message' && !(isPreDue(p.step) && dueDatePassed(state, now)));
+    const earlier = pending[firstContact];
+    if (earlier) {
+      currentIndex = firstContact;
+      current = earlier;
     }
   }
-  const current = pending[currentIndex]!;
   const superseded = pending.slice(0, currentIndex).map((p) => p.step.id);
   const notes: DecisionNote[] = superseded.map((id) => ({
     at: now,
@@ -148,7 +157,7 @@ function nextOnLadder(state: EngineState, now: number): Decision {
     detail: `${current.step.id} is already due`,
   }));
   const { step } = current;
-  const base = {
+  const base: ActionBase = {
     stepKey: step.id,
     stepName: step.name,
     template: step.template,
@@ -159,21 +168,19 @@ function nextOnLadder(state: EngineState, now: number): Decision {
   };
   if (step.kind === 'agent_task') {
     const at = Math.max(current.at, now);
-    const action = actionOf(base, 'agent_task');
-    action.call = callPermission(state, at);
-    return { type: 'act', at, action, notes };
+    return { type: 'act', at, action: actionOf(base, { kind: 'agent_task', call: callPermission(state, at) }), notes };
   }
   if (step.kind === 'end') {
     // A debtor first reached late (a late placement) still gets time to answer before collection ends.
     const first = state.contacts[0]?.at;
     const at = Math.max(current.at, now, first === undefined ? 0 : first + END_AFTER_FIRST_CONTACT_DAYS * MS.DAY);
-    const action = actionOf(base, 'end');
-    action.outcome = step.outcome!;
-    return { type: 'act', at, action, notes };
+    // The ladder's schema gives every end step its outcome; `exhausted`, the plain end, stands in for a ladder
+    // built by hand without one.
+    return { type: 'act', at, action: actionOf(base, { kind: 'end', outcome: step.outcome ?? 'exhausted' }), notes };
   }
   // "Your payment is due on the 1st" is false on the 2nd: a pre-due nudge not sent by its due date is dropped.
   if (isPreDue(step) && dueDatePassed(state, now)) {
-    return { type: 'act', at: now, action: actionOf(base, 'skip', { reason: 'due_date_passed' }), notes };
+    return { type: 'act', at: now, action: actionOf(base, { kind: 'skip', reason: 'due_date_passed' }), notes };
   }
   return planMessage(state, base, step.channels, now, notes);
 }
@@ -185,18 +192,12 @@ function dueDatePassed(state: EngineState, now: number): boolean {
   return localParts(primaryZone(state), now).date > addDays(state.account.dueDate, state.shiftDays);
 }
 
-type ActionBase = Omit<PlannedAction, 'kind' | 'channel' | 'to'>;
-
 /**
- * `{ ...base, kind, ...extra }` written out: V8 (Node 20) takes a slow path for this object spread, which cost
- * ~5 µs per decision — most of the engine's budget (see bench/engine-decisions.ts). Same keys, same order.
+ * `{ ...base, ...fields }` written out: V8 (Node 20) takes a slow path for an object spread like this one, which
+ * cost ~5 µs per decision — most of the engine's budget (see bench/engine-decisions.ts).
  */
-function actionOf(
-  base: ActionBase,
-  kind: ActionKind,
-  extra?: { channel?: Channel; to?: string; reason?: string }
-): PlannedAction {
-  const action: PlannedAction = {
+function actionOf<F extends ActionKindFields>(base: ActionBase, fields: F): ActionBase & F {
+  const action: ActionBase = {
     stepKey: base.stepKey,
     stepName: base.stepName,
     template: base.template,
@@ -204,13 +205,8 @@ function actionOf(
     referenceDate: base.referenceDate,
     plannedAt: base.plannedAt,
     superseded: base.superseded,
-    kind,
   };
-  if (base.reason !== undefined) action.reason = base.reason;
-  if (extra?.channel !== undefined) action.channel = extra.channel;
-  if (extra?.to !== undefined) action.to = extra.to;
-  if (extra?.reason !== undefined) action.reason = extra.reason;
-  return action;
+  return Object.assign(action, fields);
 }
 
 /** Pick the first usable channel and the first instant the law allows on it. */
@@ -240,7 +236,7 @@ function planMessage(
     break;
   }
   if (!channel || !to) {
-    return { type: 'act', at: at0, action: actionOf(base, 'skip', { reason: 'no_usable_channel' }), notes };
+    return { type: 'act', at: at0, action: actionOf(base, { kind: 'skip', reason: 'no_usable_channel' }), notes };
   }
   const ctx = {
     policy: state.policy,
@@ -253,7 +249,7 @@ function planMessage(
   let allowed = nextAllowedInstant(ctx, base.plannedAt);
   if (allowed.at < now) allowed = nextAllowedInstant(ctx, now);
   for (const m of allowed.moves) notes.push(moveNote(base.stepKey, m));
-  return { type: 'act', at: allowed.at, action: actionOf(base, 'message', { channel, to }), notes };
+  return { type: 'act', at: allowed.at, action: actionOf(base, { kind: 'message', channel, to }), notes };
 }
 
 function moveNote(step: string, m: Move): DecisionNote {
@@ -367,7 +363,7 @@ function planEventReminder(
   const skip = (reason: string, at: number, notes: DecisionNote[] = []): Decision => ({
     type: 'act',
     at,
-    action: actionOf(base, 'skip', { reason }),
+    action: actionOf(base, { kind: 'skip', reason }),
     notes,
   });
   if (plannedAt < r.madeAt) return skip('too_late_for_reminder', now);

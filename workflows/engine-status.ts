@@ -87,7 +87,7 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
           : action.kind === 'skip'
             ? 'check'
             : action.kind,
-      ...(action.channel !== undefined && { channel: action.channel }),
+      ...(action.kind === 'message' && { channel: action.channel }),
       template: action.template,
       amountMinor: action.amountMinor,
     };

@@ -1,7 +1,7 @@
 import type { SendMessageInput } from '../activities/activity-inputs';
-import type { Account, Channel } from './account';
+import type { Account } from './account';
 import type { ContactPolicy } from './contact-policy';
-import type { PlannedAction } from './engine-next';
+import type { MessageAction } from './engine-next';
 
 /**
  * What a message step hands the send activity: the workflow sends it, and the preview renders the same fields, so a
@@ -10,10 +10,7 @@ import type { PlannedAction } from './engine-next';
 export function messageInputFor(
   account: Account,
   policy: Pick<ContactPolicy, 'jurisdiction' | 'requiresCreditorIdentification'>,
-  action: Pick<PlannedAction, 'stepKey' | 'template' | 'amountMinor' | 'referenceDate'> & {
-    channel: Channel;
-    to: string;
-  }
+  action: Pick<MessageAction, 'stepKey' | 'template' | 'amountMinor' | 'referenceDate' | 'channel' | 'to'>
 ): SendMessageInput {
   return {
     accountId: account.id,

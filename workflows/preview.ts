@@ -157,7 +157,7 @@ export function runPreview(input: unknown): PreviewResult {
         type: 'actionSucceeded',
         at: now,
         stepKey: action.stepKey,
-        ...(action.channel !== undefined && { channel: action.channel, providerMessageId: `preview-${++sent}` }),
+        ...(action.kind === 'message' && { channel: action.channel, providerMessageId: `preview-${++sent}` }),
       });
     }
   }
@@ -204,14 +204,13 @@ function view(action: PlannedAction, at: number, zone: string): PreviewAction {
     local: formatLocalIso(zone, at),
     step: action.stepKey,
     kind: action.kind === 'agent_task' || action.kind === 'end' ? action.kind : 'message',
-    ...(action.channel !== undefined && { channel: action.channel }),
-    ...(action.to !== undefined && { to: action.to }),
+    ...(action.kind === 'message' && { channel: action.channel, to: action.to }),
     template: action.template,
     amountMinor: action.amountMinor,
     referenceDate: action.referenceDate,
     ...(action.kind === 'agent_task' && action.reason !== undefined && { reason: action.reason }),
-    ...(action.outcome !== undefined && { outcome: action.outcome }),
-    ...(action.call && {
+    ...(action.kind === 'end' && { outcome: action.outcome }),
+    ...(action.kind === 'agent_task' && {
       call: action.call.allowed
         ? {
             allowed: true,

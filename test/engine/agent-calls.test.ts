@@ -23,7 +23,8 @@ describe('the agent task carries when the debtor may be called', () => {
     });
     const lastMessage = r.state.contacts[r.state.contacts.length - 1]!;
     const task = r.executed.find((e) => e.decision.action.kind === 'agent_task')!.decision.action;
-    if (!task.call?.allowed) throw new Error(`expected a call window, got ${JSON.stringify(task.call)}`);
+    if (task.kind !== 'agent_task' || !task.call.allowed)
+      throw new Error(`expected a call window, got ${JSON.stringify(task)}`);
     expect(task.call.opensAt).toBe(lastMessage.at + 7 * 86_400_000);
     expect(task.call.moves).toContainEqual({ reason: 'distinct_channels', rule: 'CO:Ley 2300 de 2023 art. 3' });
     expect(wall(BOGOTA, task.call.closesAt).hhmm).toBe('19:00');

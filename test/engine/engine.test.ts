@@ -5,7 +5,20 @@ import { next } from '../../workflows/engine-next';
 import { jitterFor } from '../../workflows/engine-state';
 import { statusOf } from '../../workflows/engine-status';
 import { LadderSchema, defaultLadder } from '../../workflows/ladder';
-import { ana, camila, drive, emily, joao, lucia, messages, ms, stateFor, wall, type DriveResult } from './fixtures';
+import {
+  ana,
+  camila,
+  channelOf,
+  drive,
+  emily,
+  joao,
+  lucia,
+  messages,
+  ms,
+  stateFor,
+  wall,
+  type DriveResult,
+} from './fixtures';
 
 const MX = 'America/Mexico_City';
 const START = '2026-11-20T15:00:00Z';
@@ -19,7 +32,7 @@ const timeline = (r: DriveResult, zone = MX) =>
   r.executed.map((e) => {
     const w = wall(zone, e.at);
     const a = e.decision.action;
-    return `${a.stepKey}@${w.date} ${w.hhmm} ${a.channel ?? 'task'} ${a.amountMinor}`;
+    return `${a.stepKey}@${w.date} ${w.hhmm} ${channelOf(a) ?? 'task'} ${a.amountMinor}`;
   });
 
 const pay = (at: string, amountMinor: number, paymentId = `pay-${at}`): EngineEvent => ({
@@ -211,7 +224,7 @@ describe('cancel, cease and opt-out', () => {
     const first = r.executed[0]!.decision;
     expect(first.action).toMatchObject({ stepKey: 'pre-due-nudge', channel: 'email', to: 'ana.lopez@example.mx' });
     expect(first.notes).toContainEqual(expect.objectContaining({ reason: 'channel_opted_out', detail: 'sms' }));
-    expect(messages(r).every((e) => e.decision.action.channel !== 'sms')).toBe(true);
+    expect(messages(r).every((e) => channelOf(e.decision.action) !== 'sms')).toBe(true);
   });
 
   it('an SMS opt-out also retires WhatsApp on the same phone number, so the day-1 step goes by email', () => {
@@ -256,9 +269,9 @@ describe('cancel, cease and opt-out', () => {
 describe('channel failures', () => {
   it('a permanently failed SMS falls back to the step’s next channel and SMS is not used again', () => {
     const r = run([], {
-      outcome: (d) => (d.action.channel === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
+      outcome: (d) => (channelOf(d.action) === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
     });
-    expect(r.executed.map((e) => `${e.decision.action.stepKey}:${e.decision.action.channel ?? 'task'}`)).toEqual([
+    expect(r.executed.map((e) => `${e.decision.action.stepKey}:${channelOf(e.decision.action) ?? 'task'}`)).toEqual([
       'pre-due-nudge:email',
       'day-1-sms:email',
       'week-1-email:email',
@@ -270,7 +283,7 @@ describe('channel failures', () => {
 
   it('a number that does not exist retires WhatsApp on the same number too', () => {
     const r = run([], {
-      outcome: (d) => (d.action.channel === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
+      outcome: (d) => (channelOf(d.action) === 'sms' ? { permanent: true, reason: 'invalid_address' } : 'ok'),
     });
     expect(r.state.channels).toMatchObject({ sms: 'failed', whatsapp: 'failed', email: 'available' });
   });
@@ -286,12 +299,14 @@ describe('channel failures', () => {
       const r = drive(stateFor(ana(), START, whatsappFirst), {
         from: ms(START),
         until: UNTIL,
-        outcome: (d) => (d.action.channel === 'whatsapp' ? { permanent: true, reason } : 'ok'),
+        outcome: (d) => (channelOf(d.action) === 'whatsapp' ? { permanent: true, reason } : 'ok'),
       });
       expect(r.state.channels).toMatchObject({ whatsapp: 'failed', sms: 'available' });
       // The nudge failed on WhatsApp and went out by SMS, to the same number.
       const nudges = r.executed.filter((e) => e.decision.action.stepKey === 'pre-due-nudge');
-      expect(nudges.map((e) => [e.decision.action.channel, e.decision.action.to])).toEqual([['sms', '+5215512345678']]);
+      expect(nudges.map((e) => e.decision.action)).toEqual([
+        expect.objectContaining({ kind: 'message', channel: 'sms', to: '+5215512345678' }),
+      ]);
       expect(r.records).toContainEqual(
         expect.objectContaining({ step: 'pre-due-nudge', reason: 'channel_failed', detail: 'whatsapp' })
       );
@@ -311,7 +326,7 @@ describe('channel failures', () => {
       },
     ]);
     const nudges = r.executed.filter((e) => e.decision.action.stepKey === 'pre-due-nudge');
-    expect(nudges.map((e) => e.decision.action.channel)).toEqual(['sms', 'email']);
+    expect(nudges.map((e) => channelOf(e.decision.action))).toEqual(['sms', 'email']);
     expect(r.records.some((x) => x.reason === 'channel_fallback')).toBe(true);
   });
 
@@ -336,7 +351,7 @@ describe('channel failures', () => {
       outcome: (d) =>
         d.action.stepKey === 'pre-due-nudge' ? { permanent: false, reason: 'send_outcome_unknown' } : 'ok',
     });
-    expect(r.executed.map((e) => `${e.decision.action.stepKey}:${e.decision.action.channel ?? 'task'}`)).toEqual([
+    expect(r.executed.map((e) => `${e.decision.action.stepKey}:${channelOf(e.decision.action) ?? 'task'}`)).toEqual([
       'day-1-sms:sms',
       'week-1-email:email',
       'agent-task:task',
@@ -345,7 +360,7 @@ describe('channel failures', () => {
     // The only channel the step was ever planned on is SMS: email was never offered as a fallback.
     const nudgeChannels = new Set(
       r.asked.flatMap((a) =>
-        a.decision.type === 'act' && a.decision.action.stepKey === 'pre-due-nudge' ? [a.decision.action.channel] : []
+        a.decision.type === 'act' && a.decision.action.stepKey === 'pre-due-nudge' ? [channelOf(a.decision.action)] : []
       )
     );
     expect([...nudgeChannels]).toEqual(['sms']);

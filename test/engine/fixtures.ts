@@ -1,6 +1,6 @@
-import type { Account } from '../../workflows/account';
+import type { Account, Channel } from '../../workflows/account';
 import { apply, type EngineEvent } from '../../workflows/engine-apply';
-import { next, type Decision } from '../../workflows/engine-next';
+import { next, type Decision, type PlannedAction } from '../../workflows/engine-next';
 import { initialState, type EngineState } from '../../workflows/engine-state';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder, type Ladder } from '../../workflows/ladder';
@@ -83,7 +83,7 @@ export function drive(
         type: 'actionSucceeded',
         at: now,
         stepKey: action.stepKey,
-        ...(action.channel !== undefined && { channel: action.channel, providerMessageId: `msg-${++msgId}` }),
+        ...(action.kind === 'message' && { channel: action.channel, providerMessageId: `msg-${++msgId}` }),
         ...(action.kind === 'agent_task' && { taskId: `task-${++msgId}` }),
       });
     } else {
@@ -91,7 +91,7 @@ export function drive(
         type: 'actionFailed',
         at: now,
         stepKey: action.stepKey,
-        ...(action.channel !== undefined && { channel: action.channel }),
+        ...(action.kind === 'message' && { channel: action.channel }),
         permanent: outcome.permanent,
         reason: outcome.reason,
       });
@@ -142,3 +142,7 @@ export function localClock(zone: string, t: number): string {
 }
 
 export const messages = (r: DriveResult) => r.executed.filter((e) => e.decision.action.kind === 'message');
+
+/** The channel an action goes out on: messages only. */
+export const channelOf = (action: PlannedAction): Channel | undefined =>
+  action.kind === 'message' ? action.channel : undefined;

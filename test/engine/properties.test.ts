@@ -9,7 +9,7 @@ import { jitterFor } from '../../workflows/engine-state';
 import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/jurisdictions';
 import { defaultLadder } from '../../workflows/ladder';
 import { instantAt } from '../../workflows/zoned-time';
-import { drive, stateFor, wall, type DriveResult } from './fixtures';
+import { channelOf, drive, stateFor, wall, type DriveResult } from './fixtures';
 
 /** Fixed seed, overridable with FC_SEED=… to explore; printed so any failure can be replayed. */
 const seed = Number(process.env.FC_SEED ?? 20_261_201);
@@ -265,7 +265,9 @@ function simulate(s: ArbType<typeof scenarioArb>): Scenario {
     until,
     events,
     outcome: (d) =>
-      d.action.channel && s.failing.includes(d.action.channel) ? { permanent: true, reason: 'hard_bounce' } : 'ok',
+      d.action.kind === 'message' && s.failing.includes(d.action.channel)
+        ? { permanent: true, reason: 'hard_bounce' }
+        : 'ok',
   });
   const zones = state.zone ? [state.zone] : policy.zones;
   return { policy, zones, dayZone: zones[0]!, events: [...events].sort((a, b) => a.at - b.at), result, until };
@@ -308,7 +310,7 @@ describe('properties over random accounts, zones (incl. DST) and event sequences
       fc.property(scenarioArb, (s) => {
         const sc = simulate(s);
         for (const e of sc.result.executed) {
-          const ch = e.decision.action.channel;
+          const ch = channelOf(e.decision.action);
           if (!ch) continue;
           const v = windowViolation(sc.policy, sc.zones, ch, e.at);
           if (v) throw new Error(`${e.decision.action.stepKey} at ${new Date(e.at).toISOString()}: ${v}`);
@@ -327,7 +329,8 @@ describe('properties over random accounts, zones (incl. DST) and event sequences
         for (const r of sc.result.state.contacts)
           if (r.status === 'failed' && !permFailedBySend.has(r.channel)) permFailedBySend.set(r.channel, r.at);
         for (const e of sc.result.executed) {
-          const { channel, stepKey } = e.decision.action;
+          const { stepKey } = e.decision.action;
+          const channel = channelOf(e.decision.action);
           const f = factsAt(sc, e.at, balance);
           const where = `${stepKey} at ${new Date(e.at).toISOString()}`;
           expect(f.fullyPaid, where).toBe(false);
@@ -364,7 +367,7 @@ describe('properties over random accounts, zones (incl. DST) and event sequences
       fc.property(scenarioArb, (s) => {
         const sc = simulate(s);
         const tasks = sc.result.executed
-          .filter((e) => !e.decision.action.channel)
+          .filter((e) => e.decision.action.kind !== 'message')
           .map((e) => e.decision.action.stepKey);
         expect(new Set(tasks).size).toBe(tasks.length);
         const live = sc.result.state.contacts.filter((c) => c.status !== 'failed').map((c) => c.stepKey);
