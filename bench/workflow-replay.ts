@@ -4,9 +4,9 @@
  *
  *   npx tsx bench/workflow-replay.ts [rounds=5] [copies=50]
  *
- * No Temporal server is needed: histories are written with the scenario DSL of test/replay and replayed by
- * `Worker.runReplayHistories` through the real sandbox and core. Both workflow sets are bundled first, so bundling
- * is not measured. Figures, one JSON line each:
+ * No Temporal server is needed: histories are written with the scenario DSL the replay specs use
+ * (scenarios/histories) and replayed by `Worker.runReplayHistories` through the real sandbox and core. Both
+ * workflow sets are bundled first, so bundling is not measured. Figures, one JSON line each:
  *   - ladder-vs-minimal: replay time per history of the full default ladder (4 steps) over a minimal
  *     sleep-then-activity workflow with 4 steps (bench/fixtures/minimal-workflow.ts). Target ratio ≤ 1.3.
  *   - histories-per-second: full-ladder histories replayed per second by one replay worker.
@@ -19,9 +19,9 @@ import { performance } from 'node:perf_hooks';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { HistoryBuilder } from '../test/helpers/history-builder';
-import { ana, inputFor } from '../test/replay/scenarios/accounts';
-import { DunningHistory, WORKFLOWS_PATH, sent } from '../test/replay/scenarios/dunning-history';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../scenarios/histories/dunning-history';
+import { HistoryBuilder } from '../scenarios/histories/history-builder';
+import { ana } from '../scenarios/personas';
 import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -47,7 +47,7 @@ const ANA_SMS = {
 
 /** Ana's whole default ladder up to the agent task and the exhausted-ladder wait (test/replay/dunning-ladder). */
 function ladderUpToExhausted(): DunningHistory {
-  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
+  return new DunningHistory(inputFor(ana({ paymentLink: ANA_SMS.paymentLink })), '2026-11-20T15:00:00.000Z')
     .task()
     .upsert()
     .record('record decisions before waiting (pre-due nudge: scheduled)')

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec';
 import { createDataConverter } from '../../codec/data-converter';
 import { createKeyring } from '../../codec/encryption-keys';
-import { HistoryBuilder } from '../helpers/history-builder';
-import type { HistoryJson } from '../helpers/history-builder';
+import { HistoryBuilder } from '../../scenarios/histories/history-builder';
+import type { HistoryJson } from '../../scenarios/histories/history-builder';
 
 // What an SRE does with a production history (docs/runbook.md, "Replay a production history"): the history JSON
 // from `temporal workflow show --output json` holds encrypted payloads, and replays only with the same data

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from './scenarios/dunning-history';
+import { WORKFLOWS_PATH } from '../../scenarios/histories/dunning-history';
 
 // What a worker deploy does first: bundle the workflow code for the sandbox. It must succeed for the product's
 // workflows and must refuse workflow code that pulls in Node-only modules.

@@ -1,15 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { camila, inputFor } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  changesRecordedAs,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { camila } from './scenarios/accounts';
+import { changesRecordedAs, sends, timeline, timers } from './scenarios/recording-readers';
 
 // Camila Restrepo owes COP 450,000.00 due 2026-12-01 (Bogotá, UTC-5, steps at hh:23:45 local). On 2026-12-03 agent
 // Jorge agrees three monthly installments of COP 150,000.00: reminders two days before each due date at 10:23:45,

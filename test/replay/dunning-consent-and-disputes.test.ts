@@ -1,15 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { LOJA_EXEMPLO, ana, inputFor, joao } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  changesRecordedAs,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { LOJA_EXEMPLO, ana, joao } from './scenarios/accounts';
+import { changesRecordedAs, sends, timeline, timers } from './scenarios/recording-readers';
 
 const replayer = createReplayer(WORKFLOWS_PATH);
 const DAY = 86_400_000;

@@ -1,18 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import type { EngineState } from '../../workflows/engine-state';
 import { defaultLadder } from '../../workflows/ladder';
 import type { DunningWorkflowInput } from '../../workflows/workflow-input';
 import { createReplayer, type ReplayRecording } from '../helpers/replay-harness';
-import { ana, inputFor } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  recordedChanges,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { ana } from './scenarios/accounts';
+import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 // Ana López with the test switch continueAsNewAfterSteps: 1, so each run does one ladder step and hands its state on.
 const replayer = createReplayer(WORKFLOWS_PATH);

@@ -1,16 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../activities/activity-inputs';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana, camila, inputFor } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  recordedChanges,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { ana, camila } from './scenarios/accounts';
+import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 const replayer = createReplayer(WORKFLOWS_PATH);
 const DAY = 86_400_000;

@@ -1,15 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana, inputFor } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  recordedChanges,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { ana } from './scenarios/accounts';
+import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 // Ana López owes MXN 1,500.00 due 2026-12-01; her steps fire at 10:51:01 / 09:51:01 in Mexico City (UTC-6).
 const replayer = createReplayer(WORKFLOWS_PATH);

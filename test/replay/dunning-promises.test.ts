@@ -1,16 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../activities/activity-inputs';
+import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana, inputFor } from './scenarios/accounts';
-import {
-  DunningHistory,
-  WORKFLOWS_PATH,
-  recordedChanges,
-  sends,
-  sent,
-  timeline,
-  timers,
-} from './scenarios/dunning-history';
+import { ana } from './scenarios/accounts';
+import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 // Ana López (MXN 1,500.00 due 2026-12-01, Mexico City, steps at hh:51:01 local). Agent Lucía takes a promise to pay
 // on 2026-12-03 for 2026-12-10: reminder the day before at 10:51:01, follow-up two days after at 09:51:01.

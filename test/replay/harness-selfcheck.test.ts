@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { HistoryBuilder } from '../helpers/history-builder';
+import { HistoryBuilder } from '../../scenarios/histories/history-builder';
 import { ReplayExpectationError, createReplayer } from '../helpers/replay-harness';
 
 // Checks the replay harness itself against a throwaway workflow: sleep 1 day, send a message,

@@ -3,28 +3,38 @@ import type {
   ChannelFailureDetails,
   CreateAgentTaskInput,
   CreateAgentTaskResult,
+  RecordAccountChangesInput,
   SendMessageInput,
   SendMessageResult,
-} from '../../../activities/activity-inputs';
-import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../../workflows/failure-types';
+} from '../../activities/activity-inputs';
+import type { Account } from '../../workflows/account';
+import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../workflows/failure-types';
+import { contactPolicyFor } from '../../workflows/jurisdictions';
+import { defaultLadder } from '../../workflows/ladder';
 import {
   DUNNING_WORKFLOW_TYPE,
   TASK_QUEUES,
   workflowIdFor,
   type DunningWorkflowInput,
   type DunningWorkflowResult,
-} from '../../../workflows/workflow-input';
-import { HistoryBuilder } from '../../helpers/history-builder';
-import type { RecordAccountChangesInput } from '../../../activities/activity-inputs';
-import type { ReplayRecording } from '../../helpers/replay-harness';
+} from '../../workflows/workflow-input';
+import { HistoryBuilder } from './history-builder';
 
 /** The bundle entry of the real workflows, as the worker loads it. */
-export const WORKFLOWS_PATH = path.join(__dirname, '../../../workflows/index.ts');
+export const WORKFLOWS_PATH = path.join(__dirname, '../../workflows/index.ts');
+
+/** The workflow input for an account on the default ladder under its jurisdiction's policy. */
+export function inputFor(account: Account, over: Partial<DunningWorkflowInput> = {}): DunningWorkflowInput {
+  const policy = contactPolicyFor(account.debtor.jurisdiction);
+  if (!policy) throw new Error(`no policy for ${account.debtor.jurisdiction}`);
+  return { account, ladder: defaultLadder, policy, ...over };
+}
 
 /**
  * A small DSL over HistoryBuilder for dunningWorkflow histories: each method appends one of the event groups the
  * workflow's loop produces, numbering activities and timers as the workflow does (one sequence for all
- * activities, one for all timers). The expected values (instants, inputs, summaries) stay in the tests.
+ * activities, one for all timers). The expected values (instants, inputs, summaries) stay with whoever writes the
+ * history: the replay specs (test/replay) and the replay benchmark (bench/workflow-replay.ts), which share it here.
  *
  *   task()          WorkflowTaskScheduled/Started/Completed: the commands that follow belong to it
  *   upsert()        the search-attribute upsert `publish()` sends when stage/status/balance/next action changed
@@ -262,87 +272,4 @@ export function sent(providerMessageId: string, channel: 'sms' | 'email' | 'what
     deduplicated: false,
     ...(channel !== 'email' && { sms: { encoding: 'UCS-2' as const, segments: 2 } }),
   };
-}
-
-/**
- * The workflow's commands in order, one readable line each, from the recording: what the scenario says the
- * workflow does, checked against what it really did.
- *   upsert search attributes | recordAccountChanges: <summary> | sendMessage: <summary> |
- *   createAgentTask: <summary> | timer until <instant>: <summary> | cancel timer | complete | continue as new
- */
-export function timeline(rec: ReplayRecording): string[] {
-  return rec.commands.map((c) => {
-    switch (c.kind) {
-      case 'upsertWorkflowSearchAttributes':
-        return 'upsert search attributes';
-      case 'scheduleActivity': {
-        const a = rec.activities.find((x) => x.seq === c.seq);
-        return `${a?.type ?? '?'}: ${a?.summary ?? ''}`;
-      }
-      case 'startTimer': {
-        const t = rec.timers.find((x) => x.seq === c.seq);
-        if (!t) return 'timer ?';
-        return `timer until ${new Date(Date.parse(t.at) + t.durationMs).toISOString()}: ${t.summary ?? ''}`;
-      }
-      case 'cancelTimer':
-        return 'cancel timer';
-      case 'completeWorkflowExecution':
-        return 'complete';
-      case 'continueAsNewWorkflowExecution':
-        return 'continue as new';
-      default:
-        return c.kind;
-    }
-  });
-}
-
-/** The fields of every sendMessage input that a scenario specifies. */
-export function sends(
-  rec: ReplayRecording
-): Pick<SendMessageInput, 'stepKey' | 'channel' | 'template' | 'amountMinor' | 'to' | 'locale' | 'referenceDate'>[] {
-  return rec.activities
-    .filter((a) => a.type === 'sendMessage')
-    .map((a) => {
-      const i = a.input[0] as SendMessageInput;
-      return {
-        stepKey: i.stepKey,
-        channel: i.channel,
-        template: i.template,
-        amountMinor: i.amountMinor,
-        to: i.to,
-        locale: i.locale,
-        referenceDate: i.referenceDate,
-      };
-    });
-}
-
-/**
- * The changes handed to the system of record, in order, one list per activity: each recordAccountChanges, and
- * each sendMessage or createAgentTask that carried changes (`record`, written before the action).
- */
-export function recordedChanges(rec: ReplayRecording): RecordAccountChangesInput['changes'][] {
-  return rec.activities
-    .map((a) =>
-      a.type === 'recordAccountChanges'
-        ? (a.input[0] as RecordAccountChangesInput).changes
-        : (a.input[0] as { record?: RecordAccountChangesInput['changes'] } | undefined)?.record
-    )
-    .filter((changes) => changes !== undefined);
-}
-
-/** The changes of the recordAccountChanges calls with this summary, in order. */
-export function changesRecordedAs(rec: ReplayRecording, summary: string): RecordAccountChangesInput['changes'][] {
-  return rec.activities
-    .filter((a) => a.type === 'recordAccountChanges' && a.summary === summary)
-    .map((a) => (a.input[0] as RecordAccountChangesInput).changes);
-}
-
-/** Timers as [fire instant, duration ms, summary, canceled]. */
-export function timers(rec: ReplayRecording): [string, number, string | undefined, boolean][] {
-  return rec.timers.map((t) => [
-    new Date(Date.parse(t.at) + t.durationMs).toISOString(),
-    t.durationMs,
-    t.summary,
-    t.canceled ?? false,
-  ]);
 }
