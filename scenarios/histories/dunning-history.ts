@@ -188,7 +188,7 @@ export class DunningHistory {
   agentTask(input: CreateAgentTaskInput, summary: string, result: CreateAgentTaskResult): this {
     const id = this.nextActivityId();
     this.builder
-      .activityScheduled(id, 'createAgentTask', [inWorkflowOrder(input)], { summary })
+      .activityScheduled(id, 'createAgentTask', [input], { summary })
       .activityCompleted(id, result)
       .workflowTask();
     return this;
@@ -204,7 +204,7 @@ export class DunningHistory {
 
   private scheduleSend(input: SendMessageInput, summary: string): string {
     const id = this.nextActivityId();
-    this.builder.activityScheduled(id, 'sendMessage', [inWorkflowOrder(input)], {
+    this.builder.activityScheduled(id, 'sendMessage', [input], {
       summary,
       taskQueue: TASK_QUEUES.messaging,
     });
@@ -220,47 +220,6 @@ export class DunningHistory {
     this.runningTimer = undefined;
     return timer;
   }
-}
-
-const SEND_KEYS: (keyof SendMessageInput)[] = [
-  'accountId',
-  'stepKey',
-  'channel',
-  'template',
-  'to',
-  'locale',
-  'jurisdiction',
-  'debtorName',
-  'amountMinor',
-  'currency',
-  'referenceDate',
-  'paymentLink',
-  'creditor',
-  'requiresCreditorIdentification',
-  'record',
-];
-const TASK_KEYS: (keyof CreateAgentTaskInput)[] = [
-  'accountId',
-  'taskKey',
-  'reason',
-  'template',
-  'balanceMinor',
-  'currency',
-  'jurisdiction',
-  'call',
-  'record',
-];
-
-/**
- * The harness compares declared inputs with the real ones as JSON text, so key order matters; this puts a
- * scenario's keys in the order the workflow writes them, letting tests list fields in the order that reads best.
- */
-function inWorkflowOrder<T extends SendMessageInput | CreateAgentTaskInput>(input: T): T {
-  const keys: string[] = 'stepKey' in input ? SEND_KEYS : TASK_KEYS;
-  const extra = Object.keys(input).filter((k) => !keys.includes(k));
-  if (extra.length > 0) throw new Error(`unknown activity input fields: ${extra.join(', ')}`);
-  const record = input as unknown as Record<string, unknown>;
-  return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as unknown as T;
 }
 
 /** A provider's answer to a send, as the messaging activity returns it. */

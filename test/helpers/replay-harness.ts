@@ -7,6 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { HistoryBuilder } from '../../scenarios/histories/history-builder';
 import type { HistoryExpectations, HistoryJson } from '../../scenarios/histories/history-builder';
 import { ReplayRecorder } from './replay-recorder';
+import { asDecoded, differences } from './value-differences';
 import type { ReplayRecording } from './replay-recorder';
 import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
 
@@ -163,7 +164,7 @@ function assertTerminated(history: temporal.api.history.v1.IHistory): void {
   }
 }
 
-/** JSON is what the payload converter would put on the wire, so compare in that form (drops undefined, Dates become strings). */
+/** A summary or other value as it reads in a mismatch. */
 function wire(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
@@ -191,10 +192,11 @@ function compareExpectations(expected: HistoryExpectations, recording: ReplayRec
       mismatches.push(`activity ${activity.activityId}: declared in the history but never scheduled by the workflow`);
       continue;
     }
-    if (activity.input !== undefined && wire(actual.input) !== wire(activity.input)) {
-      mismatches.push(
-        `activity ${activity.activityId} (${activity.activityType}): input ${wire(activity.input)} expected, got ${wire(actual.input)}`
-      );
+    // Decoded objects, compared field by field: key order is nothing to the activity, and each differing field is
+    // named with its path.
+    if (activity.input !== undefined) {
+      for (const difference of differences(asDecoded(activity.input), asDecoded(actual.input), 'input'))
+        mismatches.push(`activity ${activity.activityId} (${activity.activityType}): ${difference}`);
     }
     if (activity.summary !== undefined && actual.summary !== activity.summary) {
       mismatches.push(

@@ -23,14 +23,14 @@ function started(): HistoryBuilder {
   });
 }
 
-/** Up to the point where the workflow waits for the payment signal (timer 2 running). */
-function waitingForPayment(): HistoryBuilder {
+/** Up to the point where the workflow waits for the payment signal (timer 2 running), declaring `sent` as its send. */
+function waitingForPayment(sent: Record<string, unknown> = message): HistoryBuilder {
   return started()
     .workflowTask()
     .timerStarted('1', '1 day', { summary: 'grace period' })
     .timerFired('1') // moves the clock to START + 1 day
     .workflowTask()
-    .activityScheduled('1', 'sendMessage', [message])
+    .activityScheduled('1', 'sendMessage', [sent])
     .activityCompleted('1', { messageId: 'm-1' })
     .workflowTask()
     .upsertSearchAttributes({ DunningStage: 'reminded' })
@@ -215,7 +215,22 @@ describe('replay harness self-check', () => {
     expect((error as ReplayExpectationError).mismatches).toEqual([
       'timer 1: history says 172800000 ms, workflow asked for 86400000 ms',
       'timer 1: summary "cooling-off" expected, got "grace period"',
-      'activity 1 (sendMessage): input [{"accountId":"acc-1","template":"final-notice"}] expected, got [{"accountId":"acc-1","template":"reminder-1"}]',
+      'activity 1 (sendMessage): input[0].template: "final-notice" expected, got "reminder-1"',
+    ]);
+  });
+
+  it('compares activity inputs as decoded objects: key order is nothing to the activity, a field it lacks is named', async () => {
+    const unpaid = (sent: Record<string, unknown>) =>
+      waitingForPayment(sent)
+        .timerFired('2')
+        .workflowTask()
+        .completed({ status: 'unpaid', messageId: 'm-1', sentAt: '2026-11-21T15:00:00.000Z' });
+
+    await expect(replayer.replay(unpaid({ template: 'reminder-1', accountId: 'acc-1' }))).resolves.toBeDefined();
+
+    const error: unknown = await replayer.replay(unpaid({ ...message, channel: 'sms' })).catch((err: unknown) => err);
+    expect((error as ReplayExpectationError).mismatches).toEqual([
+      'activity 1 (sendMessage): input[0].channel: "sms" expected, got (absent)',
     ]);
   });
 
