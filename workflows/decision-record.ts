@@ -10,3 +10,14 @@ export interface DecisionRecord {
   movedTo?: string;
   detail?: string;
 }
+
+/** A note the engine attaches to a decision it plans: every move and every non-action, with its reason. */
+export interface DecisionNote {
+  at: number;
+  step: string;
+  outcome: 'moved' | 'skipped' | 'suppressed';
+  reason: string;
+  rule?: string;
+  movedTo?: number;
+  detail?: string;
+}

@@ -1,62 +1,29 @@
 import { addressFor, type Channel } from './account';
 import type { AccountStatus } from './account-status';
+import {
+  installmentSchedule,
+  promiseSchedule,
+  type CommitmentReminder,
+  type CommitmentSchedule,
+} from './commitment-rules';
 import { nextAllowedInstant, type CountedContact, type Move } from './contact-rules';
+import type { DecisionNote } from './decision-record';
 import type { EngineState } from './engine-state';
-import { primaryZone, zonesOf } from './engine-state';
-import type { EventStep, LadderEnd, LadderStep } from './ladder';
-import { MS, addDays, instantAt, localParts, parseLocalTime } from './zoned-time';
+import { ladderStepInstant, plannedInstant, primaryZone, zonesOf } from './engine-state';
+import type { LadderStep } from './ladder';
+import type { ActionBase, ActionKindFields, CallPermission, PlannedAction } from './planned-action';
+import { MS, addDays, instantAt, localParts } from './zoned-time';
 
-/** A note the engine attaches to a decision: every move and every non-action, with its reason. */
-export interface DecisionNote {
-  at: number;
-  step: string;
-  outcome: 'moved' | 'skipped' | 'suppressed';
-  reason: string;
-  rule?: string;
-  movedTo?: number;
-  detail?: string;
-}
-
-/** What every planned action carries, whatever its kind. */
-export interface ActionBase {
-  stepKey: string;
-  stepName: string;
-  template: string;
-  amountMinor: number;
-  /** The date the action refers to (due date, promised date, installment date), YYYY-MM-DD. */
-  referenceDate: string;
-  plannedAt: number;
-  /** Ladder steps passed over because a later one is already due. */
-  superseded: string[];
-}
-
-/** What only one kind of action carries: a message always has its channel and address, an end its outcome. */
-export type ActionKindFields =
-  | { kind: 'message'; channel: Channel; to: string }
-  /** `reason`: why the task exists when it is not its ladder step's (e.g. `promise_broken`). */
-  | { kind: 'agent_task'; reason?: string; call: CallPermission }
-  /** Decided by `apply` alone: a promise kept or broken, an installment kept or missed. */
-  | { kind: 'promise_check' | 'installment_check' }
-  | { kind: 'skip'; reason: string }
-  /** How the ladder's end ends collection. */
-  | { kind: 'end'; outcome: LadderEnd };
-
-export type PlannedAction = ActionBase & ActionKindFields;
-export type ActionKind = PlannedAction['kind'];
-export type MessageAction = Extract<PlannedAction, { kind: 'message' }>;
-export type AgentTaskAction = Extract<PlannedAction, { kind: 'agent_task' }>;
-
-/** Agent tasks: when the law lets the agent call the debtor, or why no call may be made. */
-
-/** The first allowed stretch for an agent's call: from `opensAt` until `closesAt`, in the debtor's local rules. */
-export type CallPermission =
-  | { allowed: true; opensAt: number; closesAt: number; moves: { reason: string; rule: string }[] }
-  | { allowed: false; reason: string };
+// The planned action's types have their own file; these are re-exported for the callers that know them from here.
+export type { CallPermission, MessageAction, PlannedAction } from './planned-action';
 
 export type Decision =
   | { type: 'done'; status: AccountStatus }
   | { type: 'wait'; until: null; reason: { code: string; detail: string } }
   | { type: 'act'; at: number; action: PlannedAction; notes: DecisionNote[] };
+
+/** A decision to act now or at `at`. */
+export type ActDecision = Extract<Decision, { type: 'act' }>;
 
 /**
  * What should happen next to the account, and when: the single question the workflow, the preview and the
@@ -89,9 +56,13 @@ export function next(state: EngineState, now: number): Decision {
   }
   switch (state.mode) {
     case 'promise':
-      return nextForPromise(state, now);
-    case 'agreement':
-      return nextForAgreement(state, now);
+      return nextForCommitment(state, now, promiseSchedule(state));
+    case 'agreement': {
+      const schedule = installmentSchedule(state);
+      // No installment pending: the last one kept settled the account, which is answered as done above.
+      if (!schedule) return wait('agreement_settled', 'every installment of the agreement is decided');
+      return nextForCommitment(state, now, schedule);
+    }
     case 'ladder':
       return nextOnLadder(state, now);
   }
@@ -99,19 +70,6 @@ export function next(state: EngineState, now: number): Decision {
 
 function wait(code: string, detail: string): Decision {
   return { type: 'wait', until: null, reason: { code, detail } };
-}
-
-/** Wall-clock instant of a local date and time in the account's zone, spread by the account's jitter. */
-export function plannedInstant(state: EngineState, date: string, localTime: string): number {
-  return instantAt(primaryZone(state), date, parseLocalTime(localTime)) + state.jitterMs;
-}
-
-export function ladderStepInstant(state: EngineState, step: LadderStep): number {
-  return plannedInstant(
-    state,
-    addDays(state.account.dueDate, step.trigger.offsetDays + state.shiftDays),
-    step.localTime
-  );
 }
 
 /** Product policy: collection never ends sooner than two weeks after the debtor was first contacted. */
@@ -269,87 +227,17 @@ function countedContacts(state: EngineState): CountedContact[] {
   return state.contacts.filter((c) => c.status !== 'failed');
 }
 
-function paidSince(state: EngineState, paidAtMake: number): number {
-  return state.paidMinor - paidAtMake;
-}
-
-function nextForPromise(state: EngineState, now: number): Decision {
-  const p = state.promise!;
-  const cfg = state.ladder.promise;
-  const reminderKey = `promise-reminder:${p.promiseId}`;
-  const checkAt = plannedInstant(state, addDays(p.date, cfg.graceDays), cfg.checkLocalTime);
-  if (!state.steps[reminderKey]) {
-    const remaining = p.amountMinor - paidSince(state, p.paidAtMake);
-    const decision = planEventReminder(state, now, {
-      key: reminderKey,
-      name: 'promise reminder',
-      step: cfg.reminder,
-      eventDate: p.date,
-      madeAt: p.madeAt,
-      amountMinor: remaining,
-    });
+/** A commitment's reminder while it is still to be sent, else its check. */
+function nextForCommitment(state: EngineState, now: number, schedule: CommitmentSchedule): Decision {
+  if (schedule.reminder) {
+    const decision = planEventReminder(state, now, schedule.reminder);
     if (decision) return decision;
   }
-  return {
-    type: 'act',
-    at: Math.max(checkAt, now),
-    action: {
-      stepKey: `promise-check:${p.promiseId}`,
-      stepName: 'promise follow-up',
-      kind: 'promise_check',
-      template: cfg.brokenTaskTemplate,
-      amountMinor: p.amountMinor,
-      referenceDate: p.date,
-      plannedAt: checkAt,
-      superseded: [],
-    },
-    notes: [],
-  };
-}
-
-function nextForAgreement(state: EngineState, now: number): Decision {
-  const a = state.agreement!;
-  const cfg = state.ladder.agreement;
-  const index = a.installments.findIndex((i) => i.status === 'pending');
-  const inst = a.installments[index]!;
-  const requiredSoFar = a.installments.slice(0, index + 1).reduce((sum, i) => sum + i.amountMinor, 0);
-  const paid = paidSince(state, a.paidAtMake);
-  const reminderKey = `installment-reminder:${a.agreementId}:${index + 1}`;
-  if (!state.steps[reminderKey]) {
-    const decision = planEventReminder(state, now, {
-      key: reminderKey,
-      name: `installment ${index + 1} reminder`,
-      step: cfg.reminder,
-      eventDate: inst.dueDate,
-      madeAt: a.madeAt,
-      amountMinor: Math.min(inst.amountMinor, requiredSoFar - paid),
-    });
-    if (decision) return decision;
-  }
-  const checkAt = plannedInstant(state, addDays(inst.dueDate, cfg.graceDays), cfg.checkLocalTime);
-  return {
-    type: 'act',
-    at: Math.max(checkAt, now),
-    action: {
-      stepKey: `installment-check:${a.agreementId}:${index + 1}`,
-      stepName: `installment ${index + 1} check`,
-      kind: 'installment_check',
-      template: cfg.brokenTaskTemplate,
-      amountMinor: inst.amountMinor,
-      referenceDate: inst.dueDate,
-      plannedAt: checkAt,
-      superseded: [],
-    },
-    notes: [],
-  };
+  return { type: 'act', at: Math.max(schedule.check.plannedAt, now), action: schedule.check, notes: [] };
 }
 
 /** A reminder before an event date; undefined when it is already settled and the check comes next. */
-function planEventReminder(
-  state: EngineState,
-  now: number,
-  r: { key: string; name: string; step: EventStep; eventDate: string; madeAt: number; amountMinor: number }
-): Decision | undefined {
+function planEventReminder(state: EngineState, now: number, r: CommitmentReminder): Decision | undefined {
   const plannedAt = plannedInstant(state, addDays(r.eventDate, r.step.offsetDays), r.step.localTime);
   const base: ActionBase = {
     stepKey: r.key,

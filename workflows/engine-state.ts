@@ -1,15 +1,37 @@
 import type { Account, Channel, ContactChannel } from './account';
-import type { ContactPolicy } from './contact-policy';
-import type { Ladder } from './ladder';
 import type { AccountStatus } from './account-status';
+import type { ContactPolicy } from './contact-policy';
 import type { DecisionRecord } from './decision-record';
-import { canonicalZone, isKnownZone } from './zoned-time';
+import type { Ladder, LadderStep } from './ladder';
+import { addDays, canonicalZone, instantAt, isKnownZone, parseLocalTime } from './zoned-time';
 
 /**
  * Everything the engine knows about one account. Plain JSON, so it can be carried across continue-as-new and
- * shown by the preview; changed only by `apply`.
+ * shown by the preview; changed only by `apply`. What collection follows tells the three apart: the ladder, an
+ * open promise (which exists exactly while it is followed), or an agreement (which stays on record after it was
+ * broken, with the ladder back in charge).
  */
-export interface EngineState {
+export type EngineState = LadderState | PromiseState | AgreementState;
+
+export interface LadderState extends EngineStateFields {
+  mode: 'ladder';
+  promise: null;
+}
+
+export interface PromiseState extends EngineStateFields {
+  mode: 'promise';
+  promise: ActivePromise;
+}
+
+/** The agreement is active, or ended with the account (completed, cancelled) when `terminal` is set. */
+export interface AgreementState extends EngineStateFields {
+  mode: 'agreement';
+  promise: null;
+  agreement: AgreementRecord;
+}
+
+/** What every state holds, whatever collection follows. */
+interface EngineStateFields {
   account: Account;
   /** Immutable snapshots: a configuration change never alters an account already in flight. */
   ladder: Ladder;
@@ -22,7 +44,6 @@ export interface EngineState {
   terminal: AccountStatus | null;
   /** The ladder's end handed the account to an agent: no more automated messages (absent in older states). */
   handoff?: 'agent' | null;
-  mode: 'ladder' | 'promise' | 'agreement';
   /** Never below zero: what is paid beyond the balance is `creditMinor`. */
   balanceMinor: number;
   paidMinor: number;
@@ -43,7 +64,6 @@ export interface EngineState {
   /** A cease-communication request (12 CFR 1006.6(c)): no message on any channel. */
   ceased: boolean;
   dispute: { open: boolean; disputeId?: string; openedAt?: number };
-  promise: ActivePromise | null;
   promises: PromiseRecord[];
   agreement: AgreementRecord | null;
   /** Agent tasks owed now (e.g. after a broken promise), created before anything else happens. */
@@ -191,5 +211,22 @@ export function zonesOf(state: EngineState): readonly string[] {
 
 /** The zone local dates are read in (due dates, promised dates): the debtor's, else the jurisdiction's first. */
 export function primaryZone(state: EngineState): string {
-  return state.zone ?? state.policy.zones[0]!;
+  const zone = state.zone ?? state.policy.zones[0];
+  // The policy's schema requires a zone: a policy without one is a defect, not an account to guess a zone for.
+  if (zone === undefined) throw new Error(`the contact policy of ${state.policy.jurisdiction} names no zone`);
+  return zone;
+}
+
+/** Wall-clock instant of a local date and time in the account's zone, spread by the account's jitter. */
+export function plannedInstant(state: EngineState, date: string, localTime: string): number {
+  return instantAt(primaryZone(state), date, parseLocalTime(localTime)) + state.jitterMs;
+}
+
+/** When a ladder step is planned: its offset from the due date, pushed back by the days the ladder stood still. */
+export function ladderStepInstant(state: EngineState, step: LadderStep): number {
+  return plannedInstant(
+    state,
+    addDays(state.account.dueDate, step.trigger.offsetDays + state.shiftDays),
+    step.localTime
+  );
 }

@@ -1,7 +1,7 @@
 import type { SendMessageInput } from '../activities/activity-inputs';
 import type { Account } from './account';
 import type { ContactPolicy } from './contact-policy';
-import type { MessageAction } from './engine-next';
+import type { MessageAction } from './planned-action';
 
 /**
  * What a message step hands the send activity: the workflow sends it, and the preview renders the same fields, so a

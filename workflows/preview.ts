@@ -11,11 +11,12 @@ import {
 } from './account-events';
 import type { AccountStatus } from './account-status';
 import { apply, type EngineEvent } from './engine-apply';
-import { next, type PlannedAction } from './engine-next';
+import { next } from './engine-next';
 import { initialState, primaryZone, type EngineState } from './engine-state';
 import { accountStatus } from './engine-status';
 import { contactPolicyFor } from './jurisdictions';
 import { LadderSchema, defaultLadder, type LadderEnd } from './ladder';
+import type { PlannedAction } from './planned-action';
 import { placementProblems } from './placement-problems';
 import {
   emptyDecisions,
@@ -117,7 +118,9 @@ export interface PreviewResult {
  */
 export function runPreview(input: unknown): PreviewResult {
   const scenario = PreviewScenarioSchema.parse(input);
-  const policy = contactPolicyFor(scenario.account.debtor.jurisdiction)!;
+  const policy = contactPolicyFor(scenario.account.debtor.jurisdiction);
+  // The scenario's schema accepts only jurisdictions with a contact policy.
+  if (!policy) throw new Error(`no contact policy for ${scenario.account.debtor.jurisdiction}`);
   const startAt = Date.parse(scenario.startAt);
   const until = Date.parse(scenario.until);
   let state: EngineState = initialState(scenario.account, scenario.ladder ?? defaultLadder, policy, startAt);

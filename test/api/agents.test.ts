@@ -155,6 +155,7 @@ describe('POST /v1/accounts/{id}/agreements', () => {
     const { app, account } = await placed((s) => ({
       ...s,
       mode: 'agreement',
+      promise: null,
       agreement: {
         agreementId: 'x',
         agentId: 'a',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../workflows/engine-apply';
-import { agreementProblem, apply, promiseProblem } from '../../workflows/engine-apply';
+import { agreementProblem, promiseProblem } from '../../workflows/commitment-rules';
+import { apply } from '../../workflows/engine-apply';
 import { next } from '../../workflows/engine-next';
 import { jitterFor } from '../../workflows/engine-state';
 import { statusOf } from '../../workflows/engine-status';

@@ -1,6 +1,7 @@
 import type { Account, Channel } from '../../workflows/account';
 import { apply, type EngineEvent } from '../../workflows/engine-apply';
-import { next, type Decision, type PlannedAction } from '../../workflows/engine-next';
+import { next, type Decision } from '../../workflows/engine-next';
+import type { PlannedAction } from '../../workflows/planned-action';
 import { initialState, type EngineState } from '../../workflows/engine-state';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder, type Ladder } from '../../workflows/ladder';
