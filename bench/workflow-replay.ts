@@ -19,9 +19,9 @@ import { performance } from 'node:perf_hooks';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../scenarios/histories/dunning-history';
+import { anaUnpaidUntilFinalNotice } from '../scenarios/histories/ana-ladder';
+import { WORKFLOWS_PATH, type DunningHistory } from '../scenarios/histories/dunning-history';
 import { HistoryBuilder } from '../scenarios/histories/history-builder';
-import { ana } from '../scenarios/personas';
 import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -32,73 +32,6 @@ const LONG_SIGNALS = 245;
 const DAY = 86_400_000;
 
 type History = temporal.api.history.v1.IHistory;
-
-const ANA_SMS = {
-  accountId: 'acc-mx-ana-001',
-  channel: 'sms',
-  to: '+5215512345678',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  referenceDate: '2026-12-01',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
-
-/** Ana's whole default ladder up to the agent task and the exhausted-ladder wait (test/replay/dunning-ladder). */
-function ladderUpToExhausted(): DunningHistory {
-  return new DunningHistory(inputFor(ana({ paymentLink: ANA_SMS.paymentLink })), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
-    .send(
-      { ...ANA_SMS, stepKey: 'pre-due-nudge', template: 'pre_due_nudge', amountMinor: 150_000 },
-      'pre-due nudge via sms',
-      sent('SM-ana-1')
-    )
-    .upsert()
-    .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
-    .fire()
-    .send(
-      { ...ANA_SMS, stepKey: 'day-1-sms', template: 'day_1_reminder', amountMinor: 150_000 },
-      'day-1 SMS via sms',
-      sent('SM-ana-2')
-    )
-    .upsert()
-    .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
-    .fire()
-    .send(
-      {
-        ...ANA_SMS,
-        channel: 'email',
-        to: 'ana.lopez@example.mx',
-        stepKey: 'week-1-email',
-        template: 'week_1_notice',
-        amountMinor: 150_000,
-      },
-      'week-1 email via email',
-      sent('em-ana-3', 'email')
-    )
-    .upsert()
-    .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
-    .fire()
-    .agentTask(
-      {
-        accountId: 'acc-mx-ana-001',
-        taskKey: 'agent-task',
-        reason: 'agent_call_unpaid',
-        template: 'agent_call_unpaid',
-        balanceMinor: 150_000,
-        currency: 'MXN',
-        jurisdiction: 'MX',
-      },
-      'agent task: agent task',
-      { taskId: 'task-901', created: true }
-    )
-    .upsert();
-}
 
 function closedByPayment(h: DunningHistory, at: string): History {
   return h
@@ -116,12 +49,12 @@ function closedByPayment(h: DunningHistory, at: string): History {
 }
 
 function fullLadderHistory(): History {
-  return closedByPayment(ladderUpToExhausted(), '2026-12-20T17:00:00.000Z');
+  return closedByPayment(anaUnpaidUntilFinalNotice(), '2026-12-20T17:00:00.000Z');
 }
 
 /** The exhausted ladder receiving delivery callbacks for a long time: each is a signal and a command-less task. */
 function longHistory(): History {
-  const h = ladderUpToExhausted();
+  const h = anaUnpaidUntilFinalNotice();
   for (let i = 0; i < LONG_SIGNALS; i++) {
     h.signal(new Date(Date.parse('2026-12-16T00:00:00.000Z') + i * 60_000).toISOString(), 'deliveryStatus', {
       channel: 'sms',

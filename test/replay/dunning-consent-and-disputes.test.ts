@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { LOJA_EXEMPLO, ana, joao } from './scenarios/accounts';
@@ -9,17 +10,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MIN = 60_000;
 
-// Ana López: MXN 1,500.00 due 2026-12-01, Mexico City, steps at hh:51:01 local.
-const ANA = {
-  accountId: 'acc-mx-ana-001',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
-const ANA_SMS = { ...ANA, channel: 'sms', to: '+5215512345678' } as const;
-const ANA_EMAIL = { ...ANA, channel: 'email', to: 'ana.lopez@example.mx' } as const;
+// Ana López (scenarios/histories/ana-ladder.ts): MXN 1,500.00 due 2026-12-01, Mexico City, steps at hh:51:01 local.
 
 // João Silva: BRL 899.90 due 2026-12-01, São Paulo (UTC-3), steps at hh:01:53 local. Brazil's CDC art. 42-A: every
 // message names the creditor with address and CNPJ, so every send carries it.
@@ -44,7 +35,7 @@ function anaAfterDay1Sms(): DunningHistory {
     .fire()
     .send(
       {
-        ...ANA_SMS,
+        ...SMS_TO_ANA,
         stepKey: 'pre-due-nudge',
         template: 'pre_due_nudge',
         amountMinor: 150_000,
@@ -58,7 +49,7 @@ function anaAfterDay1Sms(): DunningHistory {
     .fire()
     .send(
       {
-        ...ANA_SMS,
+        ...SMS_TO_ANA,
         stepKey: 'day-1-sms',
         template: 'day_1_reminder',
         amountMinor: 150_000,
@@ -84,7 +75,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .fire()
       .send(
         {
-          ...ANA_EMAIL,
+          ...EMAIL_TO_ANA,
           stepKey: 'week-1-email',
           template: 'week_1_notice',
           amountMinor: 150_000,
@@ -108,7 +99,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       // The reminder's first channel is SMS: the decision record says why it was passed over.
       .send(
         {
-          ...ANA_EMAIL,
+          ...EMAIL_TO_ANA,
           stepKey: 'promise-reminder:prom-ana-2',
           template: 'promise_reminder',
           amountMinor: 150_000,
@@ -477,7 +468,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .fire()
       .send(
         {
-          ...ANA_SMS,
+          ...SMS_TO_ANA,
           stepKey: 'pre-due-nudge',
           template: 'pre_due_nudge',
           amountMinor: 150_000,

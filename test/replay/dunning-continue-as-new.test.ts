@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import type { EngineState } from '../../workflows/engine-state';
 import { defaultLadder } from '../../workflows/ladder';
@@ -11,17 +12,7 @@ import { recordedChanges, sends, timeline, timers } from './scenarios/recording-
 const replayer = createReplayer(WORKFLOWS_PATH);
 const DAY = 86_400_000;
 
-const ANA_SMS = {
-  accountId: 'acc-mx-ana-001',
-  channel: 'sms',
-  to: '+5215512345678',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  referenceDate: '2026-12-01',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
+const ANA_SMS = { ...SMS_TO_ANA, referenceDate: '2026-12-01' } as const;
 
 /** The arguments the run handed to continue-as-new. */
 function continuedWith(rec: ReplayRecording): [DunningWorkflowInput] {

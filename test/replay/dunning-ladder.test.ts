@@ -1,23 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../activities/activity-inputs';
+import { anaUnpaidUntilFinalNotice } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana, camila } from './scenarios/accounts';
+import { camila } from './scenarios/accounts';
 import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 const replayer = createReplayer(WORKFLOWS_PATH);
 const DAY = 86_400_000;
-
-const ANA = {
-  accountId: 'acc-mx-ana-001',
-  to: '+5215512345678',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  referenceDate: '2026-12-01',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
 
 /** Why Camila's week-1 email moved twice and then waited for the weekly channel limit (Ley 2300 art. 3). */
 const CAMILA_WEEK_1_MOVES: AccountRecordChange[] = [
@@ -61,64 +51,7 @@ describe('dunningWorkflow replay: the default ladder', () => {
   });
 
   it('Ana never pays: pre-due nudge, day-1 SMS, week-1 email, agent task, then waits for the final notice', async () => {
-    const h = new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
-      .task()
-      .upsert()
-      .record('record decisions before waiting (pre-due nudge: scheduled)')
-      .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-      .fire()
-      .send(
-        { ...ANA, stepKey: 'pre-due-nudge', channel: 'sms', template: 'pre_due_nudge', amountMinor: 150_000 },
-        'pre-due nudge via sms',
-        sent('SM-ana-1')
-      )
-      .upsert()
-      .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
-      .fire()
-      .send(
-        { ...ANA, stepKey: 'day-1-sms', channel: 'sms', template: 'day_1_reminder', amountMinor: 150_000 },
-        'day-1 SMS via sms',
-        sent('SM-ana-2')
-      )
-      .upsert()
-      .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
-      .fire()
-      .send(
-        {
-          ...ANA,
-          to: 'ana.lopez@example.mx',
-          stepKey: 'week-1-email',
-          channel: 'email',
-          template: 'week_1_notice',
-          amountMinor: 150_000,
-        },
-        'week-1 email via email',
-        sent('em-ana-3', 'email')
-      )
-      .upsert()
-      .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
-      .fire()
-      .agentTask(
-        {
-          accountId: 'acc-mx-ana-001',
-          taskKey: 'agent-task',
-          reason: 'agent_call_unpaid',
-          template: 'agent_call_unpaid',
-          balanceMinor: 150_000,
-          currency: 'MXN',
-          jurisdiction: 'MX',
-          call: {
-            allowed: true,
-            opensAt: '2026-12-15T15:51:01.000Z',
-            closesAt: '2026-12-16T04:00:00.000Z',
-            zone: 'America/Mexico_City',
-          },
-        },
-        'agent task: agent task',
-        { taskId: 'task-901', created: true }
-      )
-      .upsert()
-      .waitUntil('2026-12-31T15:51:01.000Z', 'final notice: scheduled')
+    const h = anaUnpaidUntilFinalNotice()
       .signal('2026-12-20T17:00:00.000Z', 'cancel', { reason: 'write_off' })
       .upsert()
       .record('account closed: cancelled');

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana } from './scenarios/accounts';
@@ -7,18 +8,8 @@ import { recordedChanges, sends, timeline, timers } from './scenarios/recording-
 // Ana López owes MXN 1,500.00 due 2026-12-01; her steps fire at 10:51:01 / 09:51:01 in Mexico City (UTC-6).
 const replayer = createReplayer(WORKFLOWS_PATH);
 
-const ANA_SMS = {
-  accountId: 'acc-mx-ana-001',
-  channel: 'sms',
-  to: '+5215512345678',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  referenceDate: '2026-12-01',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
-const ANA_EMAIL = { ...ANA_SMS, channel: 'email', to: 'ana.lopez@example.mx' } as const;
+const ANA_SMS = { ...SMS_TO_ANA, referenceDate: '2026-12-01' } as const;
+const ANA_EMAIL = { ...EMAIL_TO_ANA, referenceDate: '2026-12-01' } as const;
 
 /** Placed on 2026-11-20 09:00 local, the pre-due nudge sent on 2026-11-28, waiting for the day-1 SMS. */
 function anaAfterPreDueNudge(): DunningHistory {

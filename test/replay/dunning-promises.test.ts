@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../activities/activity-inputs';
+import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana } from './scenarios/accounts';
@@ -12,17 +13,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MIN = 60_000;
 
-const ANA = {
-  accountId: 'acc-mx-ana-001',
-  locale: 'es-MX',
-  jurisdiction: 'MX',
-  debtorName: 'Ana López',
-  currency: 'MXN',
-  paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001',
-} as const;
-const SMS = { ...ANA, channel: 'sms', to: '+5215512345678' } as const;
-const EMAIL = { ...ANA, channel: 'email', to: 'ana.lopez@example.mx' } as const;
-
 /** Pre-due nudge and day-1 SMS sent, waiting for the week-1 email, when Ana promises to pay. */
 function anaPromises(amountMinor: number): DunningHistory {
   return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
@@ -33,7 +23,7 @@ function anaPromises(amountMinor: number): DunningHistory {
     .fire()
     .send(
       {
-        ...SMS,
+        ...SMS_TO_ANA,
         stepKey: 'pre-due-nudge',
         template: 'pre_due_nudge',
         amountMinor: 150_000,
@@ -46,7 +36,13 @@ function anaPromises(amountMinor: number): DunningHistory {
     .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
     .fire()
     .send(
-      { ...SMS, stepKey: 'day-1-sms', template: 'day_1_reminder', amountMinor: 150_000, referenceDate: '2026-12-01' },
+      {
+        ...SMS_TO_ANA,
+        stepKey: 'day-1-sms',
+        template: 'day_1_reminder',
+        amountMinor: 150_000,
+        referenceDate: '2026-12-01',
+      },
       'day-1 SMS via sms',
       sent('SM-ana-2')
     )
@@ -64,7 +60,7 @@ function anaPromises(amountMinor: number): DunningHistory {
     .fire()
     .send(
       {
-        ...SMS,
+        ...SMS_TO_ANA,
         stepKey: 'promise-reminder:prom-ana-1',
         template: 'promise_reminder',
         amountMinor,
@@ -126,7 +122,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .fire()
       .send(
         {
-          ...EMAIL,
+          ...EMAIL_TO_ANA,
           stepKey: 'week-1-email',
           template: 'week_1_notice',
           amountMinor: 100_000,
@@ -262,7 +258,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .fire()
       .send(
         {
-          ...EMAIL,
+          ...EMAIL_TO_ANA,
           stepKey: 'week-1-email',
           template: 'week_1_notice',
           amountMinor: 150_000,

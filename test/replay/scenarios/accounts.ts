@@ -1,3 +1,4 @@
+import { ANA_PAYMENT_LINK } from '../../../scenarios/histories/ana-ladder';
 import { ana as anaLopez } from '../../../scenarios/personas';
 import type { Account } from '../../../workflows/account';
 
@@ -5,5 +6,4 @@ import type { Account } from '../../../workflows/account';
 export { LOJA_EXEMPLO, camila, joao } from '../../../scenarios/personas';
 
 /** Ana pays through her link, which every message to her carries. */
-export const ana = (over: Partial<Account> = {}): Account =>
-  anaLopez({ paymentLink: 'https://pagos.example.mx/p/acc-mx-ana-001', ...over });
+export const ana = (over: Partial<Account> = {}): Account => anaLopez({ paymentLink: ANA_PAYMENT_LINK, ...over });
