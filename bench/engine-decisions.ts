@@ -9,11 +9,12 @@
  * Targets (from the issue): ≥ 200,000 decisions/s and p99 < 50 µs.
  */
 import type { Account, Channel } from '../workflows/account';
-import { apply, type EngineEvent } from '../workflows/engine-apply';
+import type { EngineEvent } from '../workflows/engine-event';
 import { next } from '../workflows/engine-next';
 import { initialState, type EngineState } from '../workflows/engine-state';
 import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../workflows/jurisdictions';
 import { defaultLadder } from '../workflows/ladder';
+import { simulate } from '../workflows/simulate';
 
 const ACCOUNTS = Number(process.argv[2] ?? process.env.BENCH_ACCOUNTS ?? 200_000);
 const SEED = Number(process.argv[3] ?? process.env.BENCH_SEED ?? 42);
@@ -57,33 +58,7 @@ function isoDay(t: number): string {
 
 /** Runs the engine as the workflow would up to `until`, so the state is one the engine really produces. */
 function advance(state: EngineState, from: number, until: number, events: EngineEvent[]): EngineState {
-  let s = state;
-  let now = from;
-  const queue = [...events];
-  for (let guard = 0; guard < 50; guard++) {
-    const d = next(s, now);
-    const ev = queue[0];
-    const actAt = d.type === 'act' ? d.at : Infinity;
-    if (ev && ev.at <= actAt && ev.at <= until) {
-      queue.shift();
-      now = Math.max(now, ev.at);
-      s = apply(s, { ...ev, at: now }).state;
-      continue;
-    }
-    if (d.type !== 'act' || d.at > until) break;
-    now = d.at;
-    s = apply(s, { type: 'actionStarted', at: now, decision: d }).state;
-    const a = d.action;
-    if (a.kind === 'message' || a.kind === 'agent_task') {
-      s = apply(s, {
-        type: 'actionSucceeded',
-        at: now,
-        stepKey: a.stepKey,
-        ...(a.kind === 'message' && { channel: a.channel, providerMessageId: `m-${now}` }),
-      }).state;
-    }
-  }
-  return s;
+  return simulate(state, { from, until, events, maxSteps: 50 }).state;
 }
 
 interface Case {

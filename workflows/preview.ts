@@ -10,9 +10,8 @@ import {
   PromiseInputSchema,
 } from './account-events';
 import type { AccountStatus } from './account-status';
-import { apply, type EngineEvent } from './engine-apply';
-import { next } from './engine-next';
-import { initialState, primaryZone, type EngineState } from './engine-state';
+import type { EngineEvent } from './engine-event';
+import { initialState, primaryZone } from './engine-state';
 import { accountStatus } from './engine-status';
 import { contactPolicyFor } from './jurisdictions';
 import { LadderSchema, defaultLadder, type LadderEnd } from './ladder';
@@ -25,6 +24,7 @@ import {
   type PreviewNote,
   type PreviewRejection,
 } from './preview-decisions';
+import { simulate } from './simulate';
 import { formatLocalIso } from './zoned-time';
 
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant such as 2026-11-20T15:00:00Z' });
@@ -114,7 +114,7 @@ export interface PreviewResult {
 
 /**
  * What the ladder will do to one account over a horizon, given timed events: exactly the `next` and `apply` the
- * workflow runs, with every send assumed to succeed unless an event says it failed.
+ * workflow runs (see simulate.ts), with every send assumed to succeed unless an event says it failed.
  */
 export function runPreview(input: unknown): PreviewResult {
   const scenario = PreviewScenarioSchema.parse(input);
@@ -123,47 +123,16 @@ export function runPreview(input: unknown): PreviewResult {
   if (!policy) throw new Error(`no contact policy for ${scenario.account.debtor.jurisdiction}`);
   const startAt = Date.parse(scenario.startAt);
   const until = Date.parse(scenario.until);
-  let state: EngineState = initialState(scenario.account, scenario.ladder ?? defaultLadder, policy, startAt);
-  const events = scenario.events
-    .map((e, order) => ({ e, at: Date.parse(e.at), order }))
-    .sort((a, b) => a.at - b.at || a.order - b.order);
-  const actions: PreviewAction[] = [];
+  const start = initialState(scenario.account, scenario.ladder ?? defaultLadder, policy, startAt);
+  const zone = primaryZone(start);
+  const { state, applied, actions } = simulate(start, {
+    from: startAt,
+    until,
+    events: scenario.events.map(toEngineEvent),
+    maxSteps: 100_000,
+  });
   const decisions = emptyDecisions();
-  const zone = primaryZone(state);
-  let now = startAt;
-  let sent = 0;
-  const step = (event: EngineEvent) => {
-    const applied = apply(state, event);
-    state = applied.state;
-    fileDecisions(decisions, applied.records, zone);
-  };
-  let guard = 0;
-  while (guard++ < 100_000) {
-    const decision = next(state, now);
-    const pending = events[0];
-    const actAt = decision.type === 'act' ? decision.at : Infinity;
-    // An event at the same instant as an action comes first: a payment at 10:00 stops the 10:00 reminder.
-    if (pending && pending.at <= actAt && pending.at <= until) {
-      events.shift();
-      now = Math.max(now, pending.at);
-      step(toEngineEvent(pending.e, now, state));
-      continue;
-    }
-    if (decision.type !== 'act' || decision.at > until) break;
-    now = decision.at;
-    step({ type: 'actionStarted', at: now, decision });
-    const { action } = decision;
-    if (action.kind === 'end') actions.push(view(action, now, zone));
-    if (action.kind === 'message' || action.kind === 'agent_task') {
-      actions.push(view(action, now, zone));
-      step({
-        type: 'actionSucceeded',
-        at: now,
-        stepKey: action.stepKey,
-        ...(action.kind === 'message' && { channel: action.channel, providerMessageId: `preview-${++sent}` }),
-      });
-    }
-  }
+  for (const a of applied) fileDecisions(decisions, a.records, zone);
   const { account } = scenario;
   return {
     account: {
@@ -174,7 +143,9 @@ export function runPreview(input: unknown): PreviewResult {
       locale: account.debtor.locale,
       currency: account.balance.currency,
     },
-    actions,
+    actions: actions.flatMap(({ at, decision: { action } }) =>
+      action.kind === 'message' || action.kind === 'agent_task' || action.kind === 'end' ? [view(action, at, zone)] : []
+    ),
     ...decisions,
     final: {
       status: accountStatus(state),
@@ -185,15 +156,14 @@ export function runPreview(input: unknown): PreviewResult {
   };
 }
 
-function toEngineEvent(e: PreviewEvent, at: number, state: EngineState): EngineEvent {
-  const { at: _at, ...rest } = e;
+function toEngineEvent(e: PreviewEvent): EngineEvent {
+  const { at: instant, ...rest } = e;
+  const at = Date.parse(instant);
   switch (rest.type) {
     case 'deliveryFailed':
       return { type: 'deliveryStatus', at, channel: rest.channel, status: 'failed', permanent: rest.permanent };
     case 'optOut':
       return { type: 'optOut', at, channel: rest.channel, source: 'backend' };
-    case 'promise':
-      return { ...rest, at, promiseId: rest.promiseId ?? `promise-${state.promises.length + 1}` };
     case 'agentCall':
       return { type: 'agentContact', at, taskKey: rest.taskKey, outcome: rest.outcome, agentId: rest.agentId };
     default:

@@ -1,11 +1,11 @@
 import type { Account, Channel } from '../../workflows/account';
-import { apply, type EngineEvent } from '../../workflows/engine-apply';
-import { next, type Decision } from '../../workflows/engine-next';
-import type { PlannedAction } from '../../workflows/planned-action';
+import type { DecisionRecord } from '../../workflows/decision-record';
+import type { ActDecision } from '../../workflows/engine-next';
 import { initialState, type EngineState } from '../../workflows/engine-state';
 import { contactPolicyFor } from '../../workflows/jurisdictions';
 import { defaultLadder, type Ladder } from '../../workflows/ladder';
-import type { DecisionRecord } from '../../workflows/messages';
+import type { PlannedAction } from '../../workflows/planned-action';
+import { simulate, type Simulation, type SimulationOptions } from '../../workflows/simulate';
 
 /** The engine specs' debtors, one per supported jurisdiction, are the shared scenario personas. */
 export { ana, camila, emily, joao, lucia } from '../../scenarios/personas';
@@ -21,84 +21,34 @@ export function stateFor(account: Account, startAt: string | number, ladder: Lad
 
 export interface Executed {
   at: number;
-  decision: Extract<Decision, { type: 'act' }>;
+  decision: ActDecision;
 }
-
-/** What happens to an action the driver executes. */
-export type Outcome = 'ok' | { permanent: boolean; reason: string };
 
 export interface DriveResult {
   state: EngineState;
+  /** The messages and agent tasks that went out. */
   executed: Executed[];
   records: DecisionRecord[];
-  /** Every `next` answer with the instant it was asked at, for invariants over decisions. */
-  asked: { now: number; decision: Decision }[];
+  /** Every `next` answer with the state and the instant it was asked at, for invariants over decisions. */
+  asked: Simulation['asked'];
 }
 
-/**
- * Drives `next`/`apply` exactly like the workflow and the preview: events at or before the next action come first,
- * actions run at their decided instant and succeed unless `outcome` says otherwise.
- */
+/** The engine's own simulation (the preview's), seen as the specs read it; at most 2000 turns unless told. */
 export function drive(
   start: EngineState,
-  opts: {
-    from: number;
-    until: number;
-    events?: readonly EngineEvent[];
-    outcome?: (d: Extract<Decision, { type: 'act' }>) => Outcome;
-    maxSteps?: number;
-  }
+  opts: Omit<SimulationOptions, 'maxSteps'> & { maxSteps?: number }
 ): DriveResult {
-  let state = start;
-  const events = [...(opts.events ?? [])].sort((a, b) => a.at - b.at);
-  const executed: Executed[] = [];
-  const records: DecisionRecord[] = [];
-  const asked: DriveResult['asked'] = [];
-  let now = opts.from;
-  let msgId = 0;
-  const step = (e: EngineEvent) => {
-    const r = apply(state, e);
-    state = r.state;
-    records.push(...r.records);
+  const sim = simulate(start, { ...opts, maxSteps: opts.maxSteps ?? 2000 });
+  return {
+    state: sim.state,
+    executed: sim.actions.flatMap(({ at, decision, outcome }) =>
+      outcome === 'ok' && (decision.action.kind === 'message' || decision.action.kind === 'agent_task')
+        ? [{ at, decision }]
+        : []
+    ),
+    records: sim.applied.flatMap((a) => a.records),
+    asked: sim.asked,
   };
-  for (let guard = 0; guard < (opts.maxSteps ?? 2000); guard++) {
-    const decision = next(state, now);
-    asked.push({ now, decision });
-    const pending = events[0];
-    const actAt = decision.type === 'act' ? decision.at : Infinity;
-    if (pending && pending.at <= actAt && pending.at <= opts.until) {
-      events.shift();
-      now = Math.max(now, pending.at);
-      step({ ...pending, at: now });
-      continue;
-    }
-    if (decision.type !== 'act' || decision.at > opts.until) break;
-    now = decision.at;
-    step({ type: 'actionStarted', at: now, decision });
-    const { action } = decision;
-    if (action.kind !== 'message' && action.kind !== 'agent_task') continue;
-    const outcome = opts.outcome?.(decision) ?? 'ok';
-    if (outcome === 'ok') {
-      executed.push({ at: now, decision });
-      step({
-        type: 'actionSucceeded',
-        at: now,
-        stepKey: action.stepKey,
-        ...(action.kind === 'message' && { channel: action.channel, providerMessageId: `msg-${++msgId}` }),
-        ...(action.kind === 'agent_task' && { taskId: `task-${++msgId}` }),
-      });
-    } else {
-      step({
-        type: 'actionFailed',
-        at: now,
-        stepKey: action.stepKey,
-        ...(action.kind === 'message' && { channel: action.channel }),
-        permanent: outcome.permanent,
-        reason: outcome.reason,
-      });
-    }
-  }
-  return { state, executed, records, asked };
 }
 
 /** Wall clock in a zone, computed with Intl only (independent of workflows/zoned-time.ts). */
