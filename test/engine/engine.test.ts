@@ -99,9 +99,17 @@ describe('the default ladder', () => {
   });
 
   it('fires each step at most once, however often next is asked', () => {
-    const r = run();
+    const r = run([pay('2026-12-03T18:00:00Z', 50_000), promise('2026-12-04T18:00:00Z', '2026-12-10', 20_000)]);
     const keys = r.executed.map((e) => e.decision.action.stepKey);
     expect(new Set(keys).size).toBe(keys.length);
+    // Asked again at every turn, at that instant or later, `next` answers the same and never offers a step done.
+    for (const { now, state, decision } of r.asked) {
+      expect(next(state, now)).toEqual(decision);
+      for (const later of [now, now + 3_600_000, now + 86_400_000, now + 30 * 86_400_000]) {
+        const again = next(state, later);
+        if (again.type === 'act') expect(state.steps[again.action.stepKey]).toBeUndefined();
+      }
+    }
   });
 
   it('gives every record a machine-readable reason', () => {
