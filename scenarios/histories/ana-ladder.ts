@@ -21,6 +21,20 @@ export const TO_ANA = {
 export const SMS_TO_ANA = { ...TO_ANA, channel: 'sms', to: '+5215512345678' } as const;
 export const EMAIL_TO_ANA = { ...TO_ANA, channel: 'email', to: 'ana.lopez@example.mx' } as const;
 
+/** The unpaid-account agent task the workflow creates for Ana, with the stretch in which she may be called. */
+export function agentTaskForAna(call: { opensAt: string; closesAt: string }) {
+  return {
+    accountId: 'acc-mx-ana-001',
+    taskKey: 'agent-task',
+    reason: 'agent_call_unpaid',
+    template: 'agent_call_unpaid',
+    balanceMinor: 150_000,
+    currency: 'MXN',
+    jurisdiction: 'MX',
+    call: { allowed: true, ...call, zone: 'America/Mexico_City' },
+  } as const;
+}
+
 /**
  * Ana never pays: placed on 2026-11-20 at 09:00 local, the pre-due nudge, the day-1 SMS, the week-1 email and the
  * agent task (which may call her until 22:00 that day), then the wait for the final notice on 2026-12-31.
@@ -75,21 +89,7 @@ export function anaUnpaidUntilFinalNotice(): DunningHistory {
     .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
     .fire()
     .agentTask(
-      {
-        accountId: 'acc-mx-ana-001',
-        taskKey: 'agent-task',
-        reason: 'agent_call_unpaid',
-        template: 'agent_call_unpaid',
-        balanceMinor: 150_000,
-        currency: 'MXN',
-        jurisdiction: 'MX',
-        call: {
-          allowed: true,
-          opensAt: '2026-12-15T15:51:01.000Z',
-          closesAt: '2026-12-16T04:00:00.000Z',
-          zone: 'America/Mexico_City',
-        },
-      },
+      agentTaskForAna({ opensAt: '2026-12-15T15:51:01.000Z', closesAt: '2026-12-16T04:00:00.000Z' }),
       'agent task: agent task',
       { taskId: 'task-901', created: true }
     )

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../activities/activity-inputs';
-import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
+import { EMAIL_TO_ANA, SMS_TO_ANA, agentTaskForAna } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana } from './scenarios/accounts';
@@ -271,21 +271,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .waitUntil('2026-12-24T15:51:01.000Z', 'agent task: scheduled')
       .fire()
       .agentTask(
-        {
-          accountId: 'acc-mx-ana-001',
-          taskKey: 'agent-task',
-          reason: 'agent_call_unpaid',
-          template: 'agent_call_unpaid',
-          balanceMinor: 150_000,
-          currency: 'MXN',
-          jurisdiction: 'MX',
-          call: {
-            allowed: true,
-            opensAt: '2026-12-24T15:51:01.000Z',
-            closesAt: '2026-12-25T04:00:00.000Z',
-            zone: 'America/Mexico_City',
-          },
-        },
+        agentTaskForAna({ opensAt: '2026-12-24T15:51:01.000Z', closesAt: '2026-12-25T04:00:00.000Z' }),
         'agent task: agent task',
         { taskId: 'task-1202', created: true }
       )
