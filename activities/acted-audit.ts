@@ -1,4 +1,4 @@
-import type { AccountRecordChange } from './activity-inputs';
+import type { AccountRecordChange } from '../workflows/activity-contracts';
 
 /**
  * The audit entry an acting activity (sendMessage, createAgentTask) writes for its own outcome, as the workflow

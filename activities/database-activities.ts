@@ -18,7 +18,7 @@ import type {
   CreateAgentTaskInput,
   CreateAgentTaskResult,
   RecordAccountChangesInput,
-} from './activity-inputs';
+} from '../workflows/activity-contracts';
 
 export interface DatabaseActivityDeps {
   db: Kysely<Database>;

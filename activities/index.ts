@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import type { Database } from '../db/schema';
-import type { DunningActivities } from './activity-inputs';
+import type { DunningActivities } from '../workflows/activity-contracts';
 import { createDatabaseActivities } from './database-activities';
 import { createMessagingActivities } from './messaging/create-messaging-activities';
 import type { MessagingTransports } from './messaging/messaging-config';

@@ -1,5 +1,5 @@
 import { actedAudit } from './acted-audit';
-import type { AccountRecordChange, SendMessageInput, SendMessageResult } from './activity-inputs';
+import type { AccountRecordChange, SendMessageInput, SendMessageResult } from '../workflows/activity-contracts';
 
 type RecordChanges = (input: { accountId: string; changes: AccountRecordChange[] }) => Promise<void>;
 type SendMessage = (input: SendMessageInput) => Promise<SendMessageResult>;

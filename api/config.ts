@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UNSUBSCRIBE_SECRET_MIN_LENGTH } from '../activities/messaging/unsubscribe-token';
-import type { Creditor } from '../workflows/account';
-import { isIsoCurrency } from '../workflows/placement-problems';
+import type { Creditor } from '../workflows/engine/account';
+import { isIsoCurrency } from '../workflows/engine/placement-problems';
 
 export const ROLES = ['service', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -13,7 +13,7 @@ import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import { recordOptOut } from '../db/repositories/opt-outs';
 import { listPayments, recordPayment } from '../db/repositories/payments';
 import type { Database } from '../db/schema';
-import { formatLocalIso } from '../workflows/zoned-time';
+import { formatLocalIso } from '../workflows/engine/zoned-time';
 import type { AgentTaskCallView, AgentTaskView, ApiStore } from './store';
 
 /** The call window with its ends in the debtor's local time too: what an agent reads before dialling. */

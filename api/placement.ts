@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { contactPolicyFor } from '../workflows/jurisdictions';
-import { defaultLadder } from '../workflows/ladder';
+import { contactPolicyFor } from '../workflows/engine/jurisdictions';
+import { defaultLadder } from '../workflows/engine/ladder';
 import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../workflows/search-attributes';
 import {
   DUNNING_WORKFLOW_TYPE,
@@ -8,7 +8,7 @@ import {
   workflowIdFor,
   type DunningWorkflowInput,
 } from '../workflows/workflow-input';
-import { placementProblems } from '../workflows/placement-problems';
+import { placementProblems } from '../workflows/engine/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
 import { ProblemError } from './problem';

@@ -3,10 +3,10 @@ import { formatAmount, formattingLocale, toPlainSpaces } from '../activities/mes
 import { renderMessage } from '../activities/messaging/templates/render-message';
 import { resolveCatalog } from '../activities/messaging/templates/resolve-locale';
 import { MessagingConfigurationError } from '../activities/messaging/messaging-configuration-error';
-import type { Account } from '../workflows/account';
-import { contactPolicyFor } from '../workflows/jurisdictions';
+import type { Account } from '../workflows/engine/account';
+import { contactPolicyFor } from '../workflows/engine/jurisdictions';
 import { messageInputFor } from '../workflows/message-input';
-import { PreviewScenarioSchema, runPreview, type PreviewAction, type PreviewResult } from '../workflows/preview';
+import { PreviewScenarioSchema, runPreview, type PreviewAction, type PreviewResult } from '../workflows/engine/preview';
 
 /**
  * The preview as a collections manager reads it (the CLI prints it, POST /v1/preview answers it): the engine's

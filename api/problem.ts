@@ -1,4 +1,4 @@
-import type { InputProblem } from '../workflows/input-problems';
+import type { InputProblem } from '../workflows/engine/input-problems';
 
 /** The `type` URIs of our problems: stable, documented in /docs, relative to the API's own base. */
 export const PROBLEM_BASE = 'https://cobranza.dev/problems/';

@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { inputProblems } from '../workflows/input-problems';
+import { inputProblems } from '../workflows/engine/input-problems';
 import { requireRole, type ApiKeyAuthenticator } from './auth';
 import type { Role } from './config';
 import { ProblemError, problems } from './problem';

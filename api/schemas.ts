@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountSchema } from '../workflows/account';
+import { AccountSchema } from '../workflows/engine/account';
 import {
   AGENT_CONTACT_OUTCOMES,
   AgentContactInputSchema,
@@ -10,8 +10,8 @@ import {
   OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
-} from '../workflows/account-events';
-import { LadderSchema } from '../workflows/ladder';
+} from '../workflows/engine/account-events';
+import { LadderSchema } from '../workflows/engine/ladder';
 
 /** Request and response schemas of the HTTP API: the shared contracts plus the API's own envelopes. */
 

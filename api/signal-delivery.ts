@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { Account } from '../workflows/account';
-import { contactPolicyFor } from '../workflows/jurisdictions';
-import type { Ladder } from '../workflows/ladder';
+import type { Account } from '../workflows/engine/account';
+import { contactPolicyFor } from '../workflows/engine/jurisdictions';
+import type { Ladder } from '../workflows/engine/ladder';
 import { signalDefinition, type SignalInput, type SignalName } from '../workflows/messages';
 import { DUNNING_WORKFLOW_TYPE, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { closedStatusOf } from './closed-account';

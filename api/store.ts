@@ -1,6 +1,6 @@
-import type { Account, Channel } from '../workflows/account';
-import type { PaymentInput } from '../workflows/account-events';
-import type { Ladder } from '../workflows/ladder';
+import type { Account, Channel } from '../workflows/engine/account';
+import type { PaymentInput } from '../workflows/engine/account-events';
+import type { Ladder } from '../workflows/engine/ladder';
 import type { AgentTaskStatus, OptOutChannel, OptOutSource } from '../db/schema';
 
 /**

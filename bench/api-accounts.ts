@@ -19,7 +19,7 @@ import { createApp } from '../api/app';
 import { parseApiKeys, type ApiConfig } from '../api/config';
 import type { TemporalClient } from '../api/deps';
 import type { ApiStore } from '../api/store';
-import type { Account } from '../workflows/account';
+import type { Account } from '../workflows/engine/account';
 
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.argv[3] ?? process.env.BENCH_CONNECTIONS ?? 32);

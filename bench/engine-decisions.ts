@@ -8,13 +8,13 @@
  *   {"bench":"engine-decisions","decisionsPerSec":…,"p50Us":…,"p99Us":…,"corpus":…}
  * Targets (from the issue): ≥ 200,000 decisions/s and p99 < 50 µs.
  */
-import type { Account, Channel } from '../workflows/account';
-import type { EngineEvent } from '../workflows/engine-event';
-import { next } from '../workflows/engine-next';
-import { initialState, type EngineState } from '../workflows/engine-state';
-import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../workflows/jurisdictions';
-import { defaultLadder } from '../workflows/ladder';
-import { simulate } from '../workflows/simulate';
+import type { Account, Channel } from '../workflows/engine/account';
+import type { EngineEvent } from '../workflows/engine/event';
+import { next } from '../workflows/engine/next';
+import { initialState, type EngineState } from '../workflows/engine/state';
+import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../workflows/engine/jurisdictions';
+import { defaultLadder } from '../workflows/engine/ladder';
+import { simulate } from '../workflows/engine/simulate';
 
 const ACCOUNTS = Number(process.argv[2] ?? process.env.BENCH_ACCOUNTS ?? 200_000);
 const SEED = Number(process.argv[3] ?? process.env.BENCH_SEED ?? 42);

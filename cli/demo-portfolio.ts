@@ -11,12 +11,12 @@ import {
   valeria,
   withDebtor,
 } from '../scenarios/personas';
-import type { Account } from '../workflows/account';
-import { next } from '../workflows/engine-next';
-import { initialState } from '../workflows/engine-state';
-import { contactPolicyFor } from '../workflows/jurisdictions';
-import { defaultLadder } from '../workflows/ladder';
-import { addDays, formatLocalIso, localParts } from '../workflows/zoned-time';
+import type { Account } from '../workflows/engine/account';
+import { next } from '../workflows/engine/next';
+import { initialState } from '../workflows/engine/state';
+import { contactPolicyFor } from '../workflows/engine/jurisdictions';
+import { defaultLadder } from '../workflows/engine/ladder';
+import { addDays, formatLocalIso, localParts } from '../workflows/engine/zoned-time';
 
 export interface DemoPortfolio {
   accounts: Account[];

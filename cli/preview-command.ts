@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
 import { PREVIEW_UNSUBSCRIBE_URL, previewReport } from '../api/preview-report';
-import { inputProblems } from '../workflows/input-problems';
+import { inputProblems } from '../workflows/engine/input-problems';
 
 export class UsageError extends Error {}
 

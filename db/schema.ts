@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import { OPT_OUT_SOURCES } from '../workflows/account-events';
+import { OPT_OUT_SOURCES } from '../workflows/engine/account-events';
 
 /**
  * Hand-written table interfaces for db/migrations. bigint columns arrive as JS numbers because database.ts
@@ -45,7 +45,7 @@ export interface AccountsTable {
   creditor: ColumnType<CreditorJson | null, string | null, string | null>;
   ladder_id: string | null;
   ladder_version: number | null;
-  /** The ladder snapshot the account was placed with (JSON of workflows/ladder.ts); null before it was kept. */
+  /** The ladder snapshot the account was placed with (JSON of workflows/engine/ladder.ts); null before it was kept. */
   ladder: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   status: Generated<string>;
   workflow_id: string | null;

@@ -1,4 +1,4 @@
-import type { Account, Creditor, Debtor } from '../workflows/account';
+import type { Account, Creditor, Debtor } from '../workflows/engine/account';
 
 /**
  * The debtors of every scenario: the engine, API and CLI specs, the replay histories, the demo portfolio, the preview
@@ -8,7 +8,7 @@ import type { Account, Creditor, Debtor } from '../workflows/account';
  *
  * Each builder gives an account due Tuesday 2026-12-01 with no payment link: the link is the creditor's page, and
  * several specs are about an account without one. An account's id fixes its spread (`jitterFor` in
- * workflows/engine-state.ts), so every instant a scenario writes depends on it; a scenario that keeps another id
+ * workflows/engine/state.ts), so every instant a scenario writes depends on it; a scenario that keeps another id
  * (`ana({ id: 'acc-1' })`) keeps the instants that id gives. The default ids' spreads:
  *
  *   acc-mx-ana-001       +51 min 01 s  (a 10:00 step fires at 10:51:01 America/Mexico_City)

@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import type { DunningActivities } from '../activities/activity-inputs';
+import type { DunningActivities } from '../workflows/activity-contracts';
 import { TASK_QUEUES } from '../workflows/workflow-input';
 import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle-options';
 

@@ -5,15 +5,15 @@ import type {
   ChannelFailureDetails,
   MessagingActivities,
   RecordActivities,
-} from '../activities/activity-inputs';
-import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './failure-types';
-import { apply, type EngineEvent } from './engine-apply';
-import { next, type CallPermission, type Decision } from './engine-next';
-import { initialState, primaryZone, type EngineState } from './engine-state';
-import { accountStatus, statusOf, waitDetail } from './engine-status';
-import { inputProblems, type InputProblem } from './input-problems';
+} from './activity-contracts';
+import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './engine/failure-types';
+import { apply, type EngineEvent } from './engine/apply';
+import { next, type CallPermission, type Decision } from './engine/next';
+import { initialState, primaryZone, type EngineState } from './engine/state';
+import { accountStatus, statusOf, waitDetail } from './engine/status';
+import { inputProblems, type InputProblem } from './engine/input-problems';
 import { messageInputFor } from './message-input';
-import { checkAgreement, checkPromise, commitmentContextOf } from './commitment-rules';
+import { checkAgreement, checkPromise, commitmentContextOf } from './engine/commitment-rules';
 import type { z } from 'zod';
 import {
   COMMITMENT_REJECTED,
@@ -29,7 +29,7 @@ import {
 import { auditOf, recordChanges } from './record-changes';
 import { BALANCE_MINOR, DUNNING_OUTCOME, DUNNING_STAGE, DUNNING_STATUS, NEXT_ACTION_AT } from './search-attributes';
 import { TASK_QUEUES, type DunningWorkflowInput, type DunningWorkflowResult } from './workflow-input';
-import { formatLocalIso } from './zoned-time';
+import { formatLocalIso } from './engine/zoned-time';
 
 // Sends go to their own task queue so workers can cap them at the provider's throughput. Few attempts: a
 // retry after an unknown outcome is safe (the send intent is recorded first) but must not hammer the provider.

@@ -1,7 +1,7 @@
-import type { SendMessageInput } from '../activities/activity-inputs';
-import type { Account } from './account';
-import type { ContactPolicy } from './contact-policy';
-import type { MessageAction } from './planned-action';
+import type { SendMessageInput } from './activity-contracts';
+import type { Account } from './engine/account';
+import type { ContactPolicy } from './engine/contact-policy';
+import type { MessageAction } from './engine/planned-action';
 
 /**
  * What a message step hands the send activity: the workflow sends it, and the preview renders the same fields, so a

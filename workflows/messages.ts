@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate, type SignalDefinition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { AccountStatus } from './account-status';
-import type { DunningStatus } from './engine-status';
+import type { AccountStatus } from './engine/account-status';
+import type { DunningStatus } from './engine/status';
 import {
   AgentContactInputSchema,
   AgreementInputSchema,
@@ -12,7 +12,7 @@ import {
   OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
-} from './account-events';
+} from './engine/account-events';
 
 /** A signal with the schema its payload must satisfy and the engine event it becomes. */
 interface SignalEntry<T extends z.ZodType, E extends string> {
@@ -90,6 +90,6 @@ export const recordAgreementUpdate = defineUpdate<CommitmentRecorded, [RecordAgr
 export const statusQuery = defineQuery<DunningStatus>('status');
 
 // The engine's own types, re-exported for the callers that know them from here.
-export type { AccountStatus } from './account-status';
-export type { DecisionRecord } from './decision-record';
-export type { DunningStatus, PlannedActionView } from './engine-status';
+export type { AccountStatus } from './engine/account-status';
+export type { DecisionRecord } from './engine/decision-record';
+export type { DunningStatus, PlannedActionView } from './engine/status';

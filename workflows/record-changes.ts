@@ -1,8 +1,8 @@
-import type { AccountRecordChange } from '../activities/activity-inputs';
-import type { EngineEvent } from './engine-apply';
-import type { EngineState } from './engine-state';
-import { accountStatus } from './engine-status';
-import type { DecisionRecord } from './decision-record';
+import type { AccountRecordChange } from './activity-contracts';
+import type { EngineEvent } from './engine/apply';
+import type { EngineState } from './engine/state';
+import { accountStatus } from './engine/status';
+import type { DecisionRecord } from './engine/decision-record';
 
 /**
  * What an event changed, as rows for the system of record: the audit trail of every decision, plus payments,

@@ -1,8 +1,8 @@
-import type { Account } from './account';
-import type { PaymentInput } from './account-events';
-import type { ContactPolicy } from './contact-policy';
-import type { EngineState } from './engine-state';
-import type { Ladder } from './ladder';
+import type { Account } from './engine/account';
+import type { PaymentInput } from './engine/account-events';
+import type { ContactPolicy } from './engine/contact-policy';
+import type { EngineState } from './engine/state';
+import type { Ladder } from './engine/ladder';
 
 /** Task queues: messaging activities have their own so sends can be rate-limited to the provider's throughput. */
 export const TASK_QUEUES = { workflows: 'cobranza-dunning', messaging: 'cobranza-messaging' } as const;

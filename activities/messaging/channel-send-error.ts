@@ -1,4 +1,4 @@
-import type { ChannelFailureDetails } from '../activity-inputs';
+import type { ChannelFailureDetails } from '../../workflows/activity-contracts';
 import { redactAddresses } from './mask-address';
 
 /**

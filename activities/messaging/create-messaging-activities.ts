@@ -1,14 +1,14 @@
 import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Creditor } from '../../workflows/account';
+import type { Creditor } from '../../workflows/engine/account';
 import {
   CHANNEL_PERMANENTLY_FAILED,
   type ChannelFailureDetails,
   type SendMessageInput,
   type SendMessageResult,
-} from '../activity-inputs';
-import type { ClaimedAttempt, ContactAttemptStore } from '../contact-attempt-store';
-import { SEND_IN_FLIGHT, SEND_OUTCOME_UNKNOWN } from '../../workflows/failure-types';
+} from '../../workflows/activity-contracts';
+import type { ClaimedAttempt, ContactAttemptStore } from '../../db/contact-attempt-store';
+import { SEND_IN_FLIGHT, SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
 import { ChannelSendError } from './channel-send-error';
 import { messageMetrics } from './message-metrics';
 import { MessagingConfigurationError } from './messaging-configuration-error';

@@ -1,7 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
-import type { Channel } from '../../workflows/account';
-import type { ChannelFailureDetails, SendMessageResult } from '../activity-inputs';
+import type { Channel } from '../../workflows/engine/account';
+import type { ChannelFailureDetails, SendMessageResult } from '../../workflows/activity-contracts';
 
 /**
  * Per-channel message counters, recorded by the send activity through the activity context's metric meter, so they

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Creditor } from '../../workflows/account';
+import type { Creditor } from '../../workflows/engine/account';
 import { createLogEmailTransport, createLogSmsTransport } from './log-transport';
 import { createSendGridMailService, createSendGridTransport } from './sendgrid-transport';
 import type { EmailTransport, MessagingLogger, SmsTransport } from './transport';

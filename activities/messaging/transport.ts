@@ -1,4 +1,4 @@
-import type { Channel } from '../../workflows/account';
+import type { Channel } from '../../workflows/engine/account';
 import type { WhatsappTemplateContent } from './whatsapp-content';
 
 /**

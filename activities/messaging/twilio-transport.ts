@@ -4,7 +4,7 @@ import { ChannelSendError, neverConnected } from './channel-send-error';
 import { retryAfterMs } from './retry-after';
 import type { SmsMessage, SmsTransport, TransportSendResult } from './transport';
 import { whatsappTemplateRequest, type WhatsappContentSids } from './whatsapp-content';
-import type { ChannelFailureDetails } from '../activity-inputs';
+import type { ChannelFailureDetails } from '../../workflows/activity-contracts';
 
 /**
  * Twilio Programmable Messaging (SMS and WhatsApp) over the official SDK:

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
-import { inputProblems } from '../../workflows/input-problems';
+import { inputProblems } from '../../workflows/engine/input-problems';
 import { workflowIdFor } from '../../workflows/workflow-input';
-import { checkAgreement, checkPromise } from '../../workflows/commitment-rules';
+import { checkAgreement, checkPromise } from '../../workflows/engine/commitment-rules';
 import type { RouteDeps } from '../deps';
 import { accountClosed, closedStatusOf } from '../closed-account';
 import { toProblem } from '../errors';

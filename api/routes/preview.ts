@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PreviewScenarioSchema } from '../../workflows/preview';
+import { PreviewScenarioSchema } from '../../workflows/engine/preview';
 import { PreviewReportSchema, previewReport } from '../preview-report';
 import { addRoute, type RouteContext } from '../route';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Account } from '../../workflows/account';
-import { LadderSchema, type Ladder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import { LadderSchema, type Ladder } from '../../workflows/engine/ladder';
 import { NotFoundError, withDatabaseErrors } from '../errors';
 import type { AccountRow, Database } from '../schema';
 

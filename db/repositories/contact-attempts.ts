@@ -6,7 +6,7 @@ import type {
   ContactAttemptStore,
   SendIntent,
   SendLease,
-} from '../../activities/contact-attempt-store';
+} from '../contact-attempt-store';
 import { ConflictError, NotFoundError, withDatabaseErrors } from '../errors';
 import type { ContactAttemptRow, Database } from '../schema';
 import { isUuid } from '../transaction';

@@ -6,11 +6,11 @@ import type {
   RecordAccountChangesInput,
   SendMessageInput,
   SendMessageResult,
-} from '../../activities/activity-inputs';
-import type { Account } from '../../workflows/account';
-import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../workflows/failure-types';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
+} from '../../workflows/activity-contracts';
+import type { Account } from '../../workflows/engine/account';
+import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import {
   DUNNING_WORKFLOW_TYPE,
   TASK_QUEUES,

@@ -2,8 +2,8 @@
 import { ServiceError } from '@temporalio/client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultLadder } from '../../workflows/ladder';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
 import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../../workflows/search-attributes';
 import { TASK_QUEUES } from '../../workflows/workflow-input';
 import { bearer, conta, cuenta, expectProblem, FakeTemporal, KEYS, makeApp, openTestDb } from './helpers';

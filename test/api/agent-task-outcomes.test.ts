@@ -3,7 +3,7 @@ import { ServiceError } from '@temporalio/client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentTask, getAgentTask, type AgentTaskCall } from '../../db/repositories/agent-tasks';
-import { AGENT_CONTACT_OUTCOMES } from '../../workflows/account-events';
+import { AGENT_CONTACT_OUTCOMES } from '../../workflows/engine/account-events';
 import { bearer, cuenta, expectProblem, KEYS, makeApp, openTestDb } from './helpers';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentTask } from '../../db/repositories/agent-tasks';
 import { bearer, cuenta, expectProblem, KEYS, makeApp, openTestDb, type FakeTemporal } from './helpers';
-import type { Account } from '../../workflows/account';
+import type { Account } from '../../workflows/engine/account';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
 beforeAll(async () => {

@@ -9,11 +9,11 @@ import type { TemporalClient } from '../../api/deps';
 import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import type { Database } from '../../db/schema';
-import type { Account } from '../../workflows/account';
-import { initialState, type EngineState } from '../../workflows/engine-state';
-import { statusOf } from '../../workflows/engine-status';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import { initialState, type EngineState } from '../../workflows/engine/state';
+import { statusOf } from '../../workflows/engine/status';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import type { DunningWorkflowInput } from '../../workflows/workflow-input';
 
 export const KEYS = {

@@ -3,8 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/config';
 import { emily as emilyCarter, withDebtor } from '../../scenarios/personas';
-import type { Account } from '../../workflows/account';
-import { defaultLadder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import { bearer, conta, cuenta, expectProblem, KEYS, makeApp, openTestDb, testConfig } from './helpers';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SendMessageInput } from '../../activities/activity-inputs';
+import type { SendMessageInput } from '../../workflows/activity-contracts';
 import { createMessagingActivities } from '../../activities/messaging/create-messaging-activities';
 import { createLogEmailTransport, createLogSmsTransport } from '../../activities/messaging/log-transport';
 import { PREVIEW_UNSUBSCRIBE_URL, PreviewReportSchema, previewReport } from '../../api/preview-report';
 import { ana, camila, joao, lucia } from '../../scenarios/personas';
-import type { Account } from '../../workflows/account';
-import { defaultLadder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import { openTestLedger, type TestLedger } from '../messaging/contact-attempts';
 import { activityEnv } from '../messaging/fixtures';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ladderVersionOf } from '../../api/placement';
-import { defaultLadder } from '../../workflows/ladder';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
 import type { DunningStatus } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/workflow-input';

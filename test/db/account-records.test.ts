@@ -7,7 +7,7 @@ import { isOptedOut, listOptOuts, recordOptOut } from '../../db/repositories/opt
 import { listPayments, recordPayment } from '../../db/repositories/payments';
 import { listPromises, upsertPromise } from '../../db/repositories/promises';
 import { sql } from 'kysely';
-import { defaultLadder } from '../../workflows/ladder';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import { bogotaAccount, saoPauloAccount } from './fixtures';
 import { countRows, describeEachBackend } from './test-database';
 

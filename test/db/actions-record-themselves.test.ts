@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
-import type { AccountRecordChange, SendMessageInput } from '../../activities/activity-inputs';
+import type { AccountRecordChange, SendMessageInput } from '../../workflows/activity-contracts';
 import { createActivities } from '../../activities';
 import { createTransportsFromEnv } from '../../activities/messaging/messaging-config';
 import { listAuditEvents } from '../../db/repositories/audit-events';

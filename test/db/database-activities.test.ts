@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
-import type { RecordAccountChangesInput } from '../../activities/activity-inputs';
+import type { RecordAccountChangesInput } from '../../workflows/activity-contracts';
 import { createDatabaseActivities } from '../../activities/database-activities';
 import { openDatabase } from '../../db/database';
 import { getAccount } from '../../db/repositories/accounts';

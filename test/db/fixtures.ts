@@ -1,5 +1,5 @@
-import type { SendIntent } from '../../activities/contact-attempt-store';
-import type { Account } from '../../workflows/account';
+import type { SendIntent } from '../../db/contact-attempt-store';
+import type { Account } from '../../workflows/engine/account';
 
 export function bogotaAccount(overrides: Partial<Account> = {}): Account {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../workflows/engine-apply';
-import { apply } from '../../workflows/engine-apply';
-import { callPermission, next } from '../../workflows/engine-next';
+import type { EngineEvent } from '../../workflows/engine/apply';
+import { apply } from '../../workflows/engine/apply';
+import { callPermission, next } from '../../workflows/engine/next';
 import { camila, drive, emily, ms, stateFor, wall } from './fixtures';
 
 const BOGOTA = 'America/Bogota';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AccountSchema } from '../../workflows/account';
-import { PromiseInputSchema } from '../../workflows/account-events';
-import { CalendarDateSchema } from '../../workflows/calendar-date';
-import { inputProblems } from '../../workflows/input-problems';
+import { AccountSchema } from '../../workflows/engine/account';
+import { PromiseInputSchema } from '../../workflows/engine/account-events';
+import { CalendarDateSchema } from '../../workflows/engine/calendar-date';
+import { inputProblems } from '../../workflows/engine/input-problems';
 import { ana } from './fixtures';
 
 const problemOf = (value: string) => {

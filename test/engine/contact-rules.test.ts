@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactChannel } from '../../workflows/account';
-import { nextAllowedInstant, type ContactContext, type CountedContact } from '../../workflows/contact-rules';
-import { initialState, jitterFor, zonesOf } from '../../workflows/engine-state';
-import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
+import type { ContactChannel } from '../../workflows/engine/account';
+import { nextAllowedInstant, type ContactContext, type CountedContact } from '../../workflows/engine/contact-rules';
+import { initialState, jitterFor, zonesOf } from '../../workflows/engine/state';
+import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import { emily, localClock, ms, wall } from './fixtures';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { next } from '../../workflows/engine-next';
-import { zonesOf } from '../../workflows/engine-state';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
+import { next } from '../../workflows/engine/next';
+import { zonesOf } from '../../workflows/engine/state';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
 import { ana, emily, ms, stateFor, wall } from './fixtures';
 
 const START = '2026-12-03T10:53:00Z'; // 04:53 in Mexico City, 10:53 UTC, 11:53 in Madrid: day-1 SMS already due

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../workflows/engine-apply';
-import { agreementProblem, promiseProblem } from '../../workflows/commitment-rules';
-import { apply } from '../../workflows/engine-apply';
-import { next } from '../../workflows/engine-next';
-import { jitterFor } from '../../workflows/engine-state';
-import { statusOf } from '../../workflows/engine-status';
-import { LadderSchema, defaultLadder } from '../../workflows/ladder';
+import type { EngineEvent } from '../../workflows/engine/apply';
+import { agreementProblem, promiseProblem } from '../../workflows/engine/commitment-rules';
+import { apply } from '../../workflows/engine/apply';
+import { next } from '../../workflows/engine/next';
+import { jitterFor } from '../../workflows/engine/state';
+import { statusOf } from '../../workflows/engine/status';
+import { LadderSchema, defaultLadder } from '../../workflows/engine/ladder';
 import {
   ana,
   camila,

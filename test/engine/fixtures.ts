@@ -1,11 +1,11 @@
-import type { Account, Channel } from '../../workflows/account';
-import type { DecisionRecord } from '../../workflows/decision-record';
-import type { ActDecision } from '../../workflows/engine-next';
-import { initialState, type EngineState } from '../../workflows/engine-state';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder, type Ladder } from '../../workflows/ladder';
-import type { PlannedAction } from '../../workflows/planned-action';
-import { simulate, type Simulation, type SimulationOptions } from '../../workflows/simulate';
+import type { Account, Channel } from '../../workflows/engine/account';
+import type { DecisionRecord } from '../../workflows/engine/decision-record';
+import type { ActDecision } from '../../workflows/engine/next';
+import { initialState, type EngineState } from '../../workflows/engine/state';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder, type Ladder } from '../../workflows/engine/ladder';
+import type { PlannedAction } from '../../workflows/engine/planned-action';
+import { simulate, type Simulation, type SimulationOptions } from '../../workflows/engine/simulate';
 
 /** The engine specs' debtors, one per supported jurisdiction, are the shared scenario personas. */
 export { ana, camila, emily, joao, lucia } from '../../scenarios/personas';
@@ -51,7 +51,7 @@ export function drive(
   };
 }
 
-/** Wall clock in a zone, computed with Intl only (independent of workflows/zoned-time.ts). */
+/** Wall clock in a zone, computed with Intl only (independent of workflows/engine/zoned-time.ts). */
 const fmts = new Map<string, Intl.DateTimeFormat>();
 export function wall(zone: string, t: number): { date: string; weekday: number; minuteOfDay: number; hhmm: string } {
   let f = fmts.get(zone);

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { withDebtor } from '../../scenarios/personas';
-import type { Account } from '../../workflows/account';
-import { inputProblems } from '../../workflows/input-problems';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder, type Ladder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import { inputProblems } from '../../workflows/engine/input-problems';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder, type Ladder } from '../../workflows/engine/ladder';
 import {
   isIsoCurrency,
   isValidCnpj,
   isValidCpf,
   placementProblems,
   type PlacementSettings,
-} from '../../workflows/placement-problems';
-import { runPreview } from '../../workflows/preview';
+} from '../../workflows/engine/placement-problems';
+import { runPreview } from '../../workflows/engine/preview';
 import { ana, camila, emily, joao } from './fixtures';
 
 const problemsFor = (account: Account, settings: PlacementSettings = {}, ladder: Ladder = defaultLadder) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { ana, camila, lucia, withDebtor } from '../../scenarios/personas';
-import { inputProblems } from '../../workflows/input-problems';
-import { runPreview } from '../../workflows/preview';
+import { inputProblems } from '../../workflows/engine/input-problems';
+import { runPreview } from '../../workflows/engine/preview';
 
 // acc-ana-001, not Ana's usual id: the instants below are this id's spread.
 const scenario = (over: Record<string, unknown> = {}) => ({

@@ -1,14 +1,14 @@
 import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Account, Channel, ContactChannel } from '../../workflows/account';
-import { nextAllowedInstant, type CountedContact } from '../../workflows/contact-rules';
-import type { ContactPolicy } from '../../workflows/contact-policy';
-import type { EngineEvent } from '../../workflows/engine-apply';
-import { jitterFor } from '../../workflows/engine-state';
-import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
-import { instantAt } from '../../workflows/zoned-time';
+import type { Account, Channel, ContactChannel } from '../../workflows/engine/account';
+import { nextAllowedInstant, type CountedContact } from '../../workflows/engine/contact-rules';
+import type { ContactPolicy } from '../../workflows/engine/contact-policy';
+import type { EngineEvent } from '../../workflows/engine/apply';
+import { jitterFor } from '../../workflows/engine/state';
+import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
+import { instantAt } from '../../workflows/engine/zoned-time';
 import { channelOf, drive, stateFor, wall, type DriveResult } from './fixtures';
 
 /** Fixed seed, overridable with FC_SEED=… to explore; printed so any failure can be replayed. */
@@ -23,7 +23,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 const T1 = Date.parse('2028-01-01T00:00:00Z');
 const CHANNELS: Channel[] = ['sms', 'whatsapp', 'email'];
 
-// ---------- independent oracles (Intl and date-holidays only, never workflows/zoned-time.ts) ----------
+// ---------- independent oracles (Intl and date-holidays only, never workflows/engine/zoned-time.ts) ----------
 
 const hm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 const applies = (channels: readonly ContactChannel[] | undefined, ch: ContactChannel) =>

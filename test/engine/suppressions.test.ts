@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../workflows/engine-apply';
+import type { EngineEvent } from '../../workflows/engine/apply';
 import { ana, drive, ms, stateFor } from './fixtures';
 
 const START = '2026-11-20T15:00:00Z';

@@ -7,7 +7,7 @@ import {
   isKnownZone,
   localParts,
   offsetMinutes,
-} from '../../workflows/zoned-time';
+} from '../../workflows/engine/zoned-time';
 import { ms, wall } from './fixtures';
 
 const MIN = 60_000;

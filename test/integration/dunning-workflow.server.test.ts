@@ -6,10 +6,10 @@ import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import type { Database } from '../../db/schema';
 import { camila as camilaRestrepo, withDebtor } from '../../scenarios/personas';
-import type { Account } from '../../workflows/account';
+import type { Account } from '../../workflows/engine/account';
 import { dunningWorkflow } from '../../workflows/dunning-workflow';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import {
   COMMITMENT_REJECTED,
   agreementNegotiatedSignal,
@@ -23,7 +23,7 @@ import {
   type DunningStatus,
 } from '../../workflows/messages';
 import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../../workflows/workflow-input';
-import { addDays, localParts } from '../../workflows/zoned-time';
+import { addDays, localParts } from '../../workflows/engine/zoned-time';
 import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
 import { recordHistory } from '../helpers/history-fixtures';
 import { describeWithTemporal, startTimeSkippingServer } from '../helpers/temporal-servers';

@@ -15,17 +15,17 @@ import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { getContactAttempt } from '../../db/repositories/contact-attempts';
 import type { Database } from '../../db/schema';
-import type { Account } from '../../workflows/account';
-import type { ContactPolicy } from '../../workflows/contact-policy';
-import { next } from '../../workflows/engine-next';
-import { initialState } from '../../workflows/engine-state';
-import { SEND_OUTCOME_UNKNOWN } from '../../workflows/failure-types';
-import { contactPolicyFor } from '../../workflows/jurisdictions';
-import { defaultLadder } from '../../workflows/ladder';
+import type { Account } from '../../workflows/engine/account';
+import type { ContactPolicy } from '../../workflows/engine/contact-policy';
+import { next } from '../../workflows/engine/next';
+import { initialState } from '../../workflows/engine/state';
+import { SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
+import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import { statusQuery } from '../../workflows/messages';
 import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { TASK_QUEUES, workflowIdFor } from '../../workflows/workflow-input';
-import { addDays, localParts } from '../../workflows/zoned-time';
+import { addDays, localParts } from '../../workflows/engine/zoned-time';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { ContactAttemptStore } from '../../activities/contact-attempt-store';
-import type { Channel } from '../../workflows/account';
+import type { ContactAttemptStore } from '../../db/contact-attempt-store';
+import type { Channel } from '../../workflows/engine/account';
 import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { createContactAttemptStore, getContactAttempt } from '../../db/repositories/contact-attempts';

@@ -1,7 +1,7 @@
 import type { Logger, MetricMeter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { SendMessageInput, SendMessageResult } from '../../activities/activity-inputs';
+import type { SendMessageInput, SendMessageResult } from '../../workflows/activity-contracts';
 import { startProviderSimulator, type ProviderSimulator } from '../helpers/provider-simulator';
 
 /** Realistic accounts: Ana López in Mexico City, João Silva in São Paulo. */

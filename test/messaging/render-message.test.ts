@@ -3,7 +3,7 @@ import { MESSAGE_TEMPLATE_KEYS } from '../../activities/messaging/templates/mess
 import { formatAmount } from '../../activities/messaging/templates/format-values';
 import { renderMessage, type RenderInput } from '../../activities/messaging/templates/render-message';
 import { SUPPORTED_LOCALES } from '../../activities/messaging/templates/resolve-locale';
-import { defaultLadder, messageTemplateKeysOf } from '../../workflows/ladder';
+import { defaultLadder, messageTemplateKeysOf } from '../../workflows/engine/ladder';
 
 const creditorBR = {
   name: 'Aurora Crédito Ltda.',

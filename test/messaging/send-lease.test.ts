@@ -2,7 +2,7 @@ import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { SendMessageInput, SendMessageResult } from '../../activities/activity-inputs';
+import type { SendMessageInput, SendMessageResult } from '../../workflows/activity-contracts';
 import { createSendGridMailService, createSendGridTransport } from '../../activities/messaging/sendgrid-transport';
 import { createTwilioTransport } from '../../activities/messaging/twilio-transport';
 import {

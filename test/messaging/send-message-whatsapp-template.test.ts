@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SendMessageInput } from '../../activities/activity-inputs';
+import type { SendMessageInput } from '../../workflows/activity-contracts';
 import { createLogEmailTransport } from '../../activities/messaging/log-transport';
 import { createTwilioTransport, type TwilioSender } from '../../activities/messaging/twilio-transport';
 import {

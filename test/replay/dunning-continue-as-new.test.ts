@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
-import type { EngineState } from '../../workflows/engine-state';
-import { defaultLadder } from '../../workflows/ladder';
+import type { EngineState } from '../../workflows/engine/state';
+import { defaultLadder } from '../../workflows/engine/ladder';
 import type { DunningWorkflowInput } from '../../workflows/workflow-input';
 import { createReplayer, type ReplayRecording } from '../helpers/replay-harness';
 import { ana } from './scenarios/accounts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AccountRecordChange } from '../../activities/activity-inputs';
+import type { AccountRecordChange } from '../../workflows/activity-contracts';
 import { EMAIL_TO_ANA, SMS_TO_ANA, agentTaskForAna } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';

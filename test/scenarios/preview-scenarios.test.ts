@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { previewCommand } from '../../cli/preview-command';
 import * as personas from '../../scenarios/personas';
 import { previewScenarioFiles } from '../../scenarios/preview-scenarios';
-import type { Account } from '../../workflows/account';
-import { SUPPORTED_JURISDICTIONS } from '../../workflows/jurisdictions';
-import { PreviewScenarioSchema } from '../../workflows/preview';
+import type { Account } from '../../workflows/engine/account';
+import { SUPPORTED_JURISDICTIONS } from '../../workflows/engine/jurisdictions';
+import { PreviewScenarioSchema } from '../../workflows/engine/preview';
 
 interface Report {
   account: { jurisdiction: string };

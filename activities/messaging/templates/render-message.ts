@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { Channel, Creditor } from '../../../workflows/account';
-import { contactPolicyFor } from '../../../workflows/jurisdictions';
+import type { Channel, Creditor } from '../../../workflows/engine/account';
+import { contactPolicyFor } from '../../../workflows/engine/jurisdictions';
 import { MessagingConfigurationError } from '../messaging-configuration-error';
 import { formatAmount, formatLongDate, formatShortDate, formattingLocale, toPlainSpaces } from './format-values';
 import { escapeHtml } from './html-escape';

@@ -1,6 +1,6 @@
 import { ANA_PAYMENT_LINK } from '../../../scenarios/histories/ana-ladder';
 import { ana as anaLopez } from '../../../scenarios/personas';
-import type { Account } from '../../../workflows/account';
+import type { Account } from '../../../workflows/engine/account';
 
 /** The replay scenarios' debtors are the shared personas (their spreads fix the instants the scenarios write). */
 export { LOJA_EXEMPLO, camila, joao } from '../../../scenarios/personas';

@@ -1,4 +1,4 @@
-import type { RecordAccountChangesInput, SendMessageInput } from '../../../activities/activity-inputs';
+import type { RecordAccountChangesInput, SendMessageInput } from '../../../workflows/activity-contracts';
 import type { ReplayRecording } from '../../helpers/replay-harness';
 
 /**

@@ -1,4 +1,4 @@
-import type { Channel } from '../workflows/account';
+import type { Channel } from '../workflows/engine/account';
 
 /**
  * The send-intent ledger behind "at most one message per step under retries": a send activity claims the intent

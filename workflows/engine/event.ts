@@ -10,7 +10,7 @@ import type {
   PromiseInput,
 } from './account-events';
 import type { Channel } from './account';
-import type { ActDecision } from './engine-next';
+import type { ActDecision } from './next';
 
 type At = { at: number };
 

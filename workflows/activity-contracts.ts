@@ -1,5 +1,5 @@
-import type { Account, Channel, ContactChannel, Creditor } from '../workflows/account';
-import type { Installment } from '../workflows/account-events';
+import type { Account, Channel, ContactChannel, Creditor } from './engine/account';
+import type { Installment } from './engine/account-events';
 
 /**
  * The inputs and results of every activity the dunning workflow schedules. Workflows import these with
@@ -49,7 +49,7 @@ export interface SendMessageResult {
  * Thrown (as a non-retryable ApplicationFailure of this type) when a channel can never work for this address:
  * invalid or unreachable number, opted-out recipient, hard bounce. `details[0]` is a {@link ChannelFailureDetails}.
  */
-export { CHANNEL_PERMANENTLY_FAILED } from '../workflows/failure-types';
+export { CHANNEL_PERMANENTLY_FAILED } from './engine/failure-types';
 export interface ChannelFailureDetails {
   channel: Channel;
   /** Provider error code, e.g. Twilio `21211` or SendGrid `400`. */

@@ -1,8 +1,8 @@
 import type { DeliveryStatusInput } from './account-events';
-import type { EventOf } from './engine-event';
-import type { Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { retire, withStep } from './engine-transitions';
+import type { EventOf } from './event';
+import type { Recorder } from './recorder';
+import type { EngineState } from './state';
+import { retire, withStep } from './transitions';
 import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
 
 /*

@@ -2,9 +2,9 @@ import { addressFor, CONTACT_CHANNELS, type Channel, type ContactChannel } from 
 import type { AccountStatus } from './account-status';
 import { commitmentContextOf, type CommitmentContext } from './commitment-rules';
 import type { DecisionRecord } from './decision-record';
-import { next } from './engine-next';
-import type { EngineState } from './engine-state';
-import { primaryZone } from './engine-state';
+import { next } from './next';
+import type { EngineState } from './state';
+import { primaryZone } from './state';
 import { formatLocalIso } from './zoned-time';
 
 /** The next action as the `status` query shows it. */

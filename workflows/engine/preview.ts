@@ -10,9 +10,9 @@ import {
   PromiseInputSchema,
 } from './account-events';
 import type { AccountStatus } from './account-status';
-import type { EngineEvent } from './engine-event';
-import { initialState, primaryZone } from './engine-state';
-import { accountStatus } from './engine-status';
+import type { EngineEvent } from './event';
+import { initialState, primaryZone } from './state';
+import { accountStatus } from './status';
 import { contactPolicyFor } from './jurisdictions';
 import { LadderSchema, defaultLadder, type LadderEnd } from './ladder';
 import type { PlannedAction } from './planned-action';

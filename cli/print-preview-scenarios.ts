@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { previewCommand as PreviewCommand } from '../cli/preview-command';
-import { previewScenarioFiles } from './preview-scenarios';
+import type { previewCommand as PreviewCommand } from './preview-command';
+import { previewScenarioFiles } from '../scenarios/preview-scenarios';
 
 /**
  * `npm run preview:scenarios`: for every file in scenarios/previews, in file-name order, a line
@@ -8,7 +8,7 @@ import { previewScenarioFiles } from './preview-scenarios';
  * preview reads the clock or draws a random number, so the output is the same on every run, and the previews of
  * two versions of the code compare with diff (README, "Simulate a ladder"):
  *
- *   npx tsx scenarios/print-previews.ts --code <a checkout of the earlier commit> > before.txt
+ *   npx tsx cli/print-preview-scenarios.ts --code <a checkout of the earlier commit> > before.txt
  *   npm run -s preview:scenarios > after.txt
  *   diff before.txt after.txt
  *

@@ -1,7 +1,7 @@
-import type { EventOf } from './engine-event';
-import type { Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { closeAccount } from './engine-transitions';
+import type { EventOf } from './event';
+import type { Recorder } from './recorder';
+import type { EngineState } from './state';
+import { closeAccount } from './transitions';
 
 /** A payment lowers the balance; the balance reaching zero closes the account as paid (or overpaid). */
 export function applyPayment(s: EngineState, e: EventOf<'payment'>, r: Recorder): EngineState {

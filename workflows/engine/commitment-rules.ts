@@ -1,6 +1,6 @@
 import type { AgreementInput, PromiseInput } from './account-events';
-import type { AgreementRecord, AgreementState, EngineState, PromiseState } from './engine-state';
-import { plannedInstant, primaryZone } from './engine-state';
+import type { AgreementRecord, AgreementState, EngineState, PromiseState } from './state';
+import { plannedInstant, primaryZone } from './state';
 import type { InputProblem } from './input-problems';
 import type { EventStep } from './ladder';
 import type { CheckAction } from './planned-action';

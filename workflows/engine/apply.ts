@@ -1,17 +1,17 @@
 import type { DecisionRecord } from './decision-record';
-import { applyActionStarted } from './engine-apply-actions';
-import { applyAgentContact } from './engine-apply-agent-contacts';
-import { applyAgreement, applyPromise } from './engine-apply-commitments';
-import { applyOptOut } from './engine-apply-consent';
-import { applyDisputeOpened, applyDisputeResolved } from './engine-apply-disputes';
-import { applyActionFailed, applyActionSucceeded, applyDeliveryStatus } from './engine-apply-outcomes';
-import { applyPayment, applyPaymentAfterClose } from './engine-apply-payments';
-import type { EngineEvent } from './engine-event';
-import { recorderAt, type Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { closeAccount, reject } from './engine-transitions';
+import { applyActionStarted } from './apply-actions';
+import { applyAgentContact } from './apply-agent-contacts';
+import { applyAgreement, applyPromise } from './apply-commitments';
+import { applyOptOut } from './apply-consent';
+import { applyDisputeOpened, applyDisputeResolved } from './apply-disputes';
+import { applyActionFailed, applyActionSucceeded, applyDeliveryStatus } from './apply-outcomes';
+import { applyPayment, applyPaymentAfterClose } from './apply-payments';
+import type { EngineEvent } from './event';
+import { recorderAt, type Recorder } from './recorder';
+import type { EngineState } from './state';
+import { closeAccount, reject } from './transitions';
 
-export type { EngineEvent } from './engine-event';
+export type { EngineEvent } from './event';
 
 export interface Applied {
   state: EngineState;

@@ -1,8 +1,8 @@
 import { addressFor, type ContactChannel } from './account';
 import type { AccountStatus } from './account-status';
-import type { EngineState, LadderState, PromiseState, StepRecord } from './engine-state';
-import { ladderStepInstant, primaryZone } from './engine-state';
-import { iso, type Recorder } from './engine-recorder';
+import type { EngineState, LadderState, PromiseState, StepRecord } from './state';
+import { ladderStepInstant, primaryZone } from './state';
+import { iso, type Recorder } from './recorder';
 import { daysBetween, localParts } from './zoned-time';
 
 /*

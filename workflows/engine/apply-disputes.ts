@@ -1,7 +1,7 @@
-import type { EventOf } from './engine-event';
-import type { Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { closeAccount, pauseLadder, reject, resumeLadderIfIdle } from './engine-transitions';
+import type { EventOf } from './event';
+import type { Recorder } from './recorder';
+import type { EngineState } from './state';
+import { closeAccount, pauseLadder, reject, resumeLadderIfIdle } from './transitions';
 
 /** A dispute stops all collection contact until it is resolved. */
 export function applyDisputeOpened(s: EngineState, e: EventOf<'disputeOpened'>, r: Recorder): EngineState {

@@ -1,8 +1,8 @@
 import { agreementProblem, installmentVerdict, promiseKept, promiseProblem } from './commitment-rules';
-import type { EventOf } from './engine-event';
-import type { Recorder } from './engine-recorder';
-import type { AgreementState, EngineState, PromiseState } from './engine-state';
-import { closePromise, pauseLadder, reject, resumeLadderIfIdle, withStep } from './engine-transitions';
+import type { EventOf } from './event';
+import type { Recorder } from './recorder';
+import type { AgreementState, EngineState, PromiseState } from './state';
+import { closePromise, pauseLadder, reject, resumeLadderIfIdle, withStep } from './transitions';
 
 /** A promise to pay holds the ladder until its follow-up; a new one replaces the one open. */
 export function applyPromise(s: EngineState, e: EventOf<'promise'>, r: Recorder): EngineState {

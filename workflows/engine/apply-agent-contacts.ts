@@ -1,8 +1,8 @@
-import { openDispute } from './engine-apply-disputes';
-import type { EventOf } from './engine-event';
-import type { Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { retire } from './engine-transitions';
+import { openDispute } from './apply-disputes';
+import type { EventOf } from './event';
+import type { Recorder } from './recorder';
+import type { EngineState } from './state';
+import { retire } from './transitions';
 
 /** Call outcomes in which the agent spoke with the debtor. */
 const CONVERSATIONS: ReadonlySet<string> = new Set([

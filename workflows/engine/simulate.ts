@@ -1,8 +1,8 @@
 import type { DecisionRecord } from './decision-record';
-import { apply } from './engine-apply';
-import type { EngineEvent } from './engine-event';
-import { next, type ActDecision, type Decision } from './engine-next';
-import type { EngineState } from './engine-state';
+import { apply } from './apply';
+import type { EngineEvent } from './event';
+import { next, type ActDecision, type Decision } from './next';
+import type { EngineState } from './state';
 
 /** What becomes of a message or an agent task the simulation runs. */
 export type ActionOutcome = 'ok' | { permanent: boolean; reason: string };

@@ -8,8 +8,8 @@ import {
 } from './commitment-rules';
 import { nextAllowedInstant, type CountedContact, type Move } from './contact-rules';
 import type { DecisionNote } from './decision-record';
-import type { EngineState } from './engine-state';
-import { ladderStepInstant, plannedInstant, primaryZone, zonesOf } from './engine-state';
+import type { EngineState } from './state';
+import { ladderStepInstant, plannedInstant, primaryZone, zonesOf } from './state';
 import type { LadderStep } from './ladder';
 import type { ActionBase, ActionKindFields, CallPermission, PlannedAction } from './planned-action';
 import { MS, addDays, instantAt, localParts } from './zoned-time';

@@ -1,8 +1,8 @@
-import { applyInstallmentCheck, applyPromiseCheck } from './engine-apply-commitments';
-import type { ActDecision } from './engine-next';
-import type { Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { closeAccount, withStep } from './engine-transitions';
+import { applyInstallmentCheck, applyPromiseCheck } from './apply-commitments';
+import type { ActDecision } from './next';
+import type { Recorder } from './recorder';
+import type { EngineState } from './state';
+import { closeAccount, withStep } from './transitions';
 
 /**
  * A decision of `next` carried out: its notes become records, the steps it supersedes are closed, and what `apply`

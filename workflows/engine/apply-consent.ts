@@ -1,8 +1,8 @@
-import type { EventOf } from './engine-event';
-import { iso, type Recorder } from './engine-recorder';
-import type { EngineState } from './engine-state';
-import { ladderStepInstant } from './engine-state';
-import { retire } from './engine-transitions';
+import type { EventOf } from './event';
+import { iso, type Recorder } from './recorder';
+import type { EngineState } from './state';
+import { ladderStepInstant } from './state';
+import { retire } from './transitions';
 
 /** An opt-out retires a channel (and its siblings on the same number); `all` is a cease request. */
 export function applyOptOut(s: EngineState, e: EventOf<'optOut'>, r: Recorder): EngineState {
