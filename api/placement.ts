@@ -1,13 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { dunningWorkflow } from '../workflows/dunning-workflow';
 import { contactPolicyFor } from '../workflows/engine/jurisdictions';
 import { defaultLadder } from '../workflows/engine/ladder';
 import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../workflows/search-attributes';
-import {
-  DUNNING_WORKFLOW_TYPE,
-  TASK_QUEUES,
-  workflowIdFor,
-  type DunningWorkflowInput,
-} from '../workflows/workflow-input';
+import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { placementProblems } from '../workflows/engine/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
@@ -77,7 +73,7 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   };
   const base = { accountId: account.id, workflowId, ladder: { id: ladder.id, version: ladder.version } };
   try {
-    await deps.temporal.workflow.start(DUNNING_WORKFLOW_TYPE, {
+    await deps.temporal.workflow.start(dunningWorkflow, {
       ...dunningStartOptions(input),
       workflowIdConflictPolicy: 'FAIL',
     });

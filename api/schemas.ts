@@ -64,11 +64,15 @@ export const PromiseRequest = PromiseInputSchema;
 export const PromiseResponse = z.object({
   accountId: z.string(),
   promise: PromiseInputSchema.required({ promiseId: true }),
+  /** The account's status once the workflow applied the promise (promise_open, …). */
+  status: z.string(),
 });
 export const AgreementRequest = AgreementInputSchema;
 export const AgreementResponse = z.object({
   accountId: z.string(),
   agreement: AgreementInputSchema.required({ agreementId: true }),
+  /** The account's status once the workflow applied the agreement (in_agreement, …). */
+  status: z.string(),
 });
 
 export const DisputeRequest = DisputeOpenedInputSchema;

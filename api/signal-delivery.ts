@@ -1,9 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Account } from '../workflows/engine/account';
+import { dunningWorkflow } from '../workflows/dunning-workflow';
 import { contactPolicyFor } from '../workflows/engine/jurisdictions';
 import type { Ladder } from '../workflows/engine/ladder';
 import { signalDefinition, type SignalInput, type SignalName } from '../workflows/messages';
-import { DUNNING_WORKFLOW_TYPE, type DunningWorkflowInput } from '../workflows/workflow-input';
+import type { DunningWorkflowInput } from '../workflows/workflow-input';
 import { closedStatusOf } from './closed-account';
 import type { RouteDeps } from './deps';
 import { dunningStartOptions } from './placement';
@@ -45,7 +46,7 @@ export async function deliverSignal<K extends SignalName>(
       policy,
       ...(pendingPayments.length > 0 && { pendingPayments }),
     };
-    await deps.temporal.workflow.signalWithStart(DUNNING_WORKFLOW_TYPE, {
+    await deps.temporal.workflow.signalWithStart(dunningWorkflow, {
       ...dunningStartOptions(input),
       signal: signalDefinition(name),
       signalArgs: [payload],

@@ -12,9 +12,27 @@ export class TemporalUnavailableError extends Error {
   }
 }
 
-/** The handle methods the API awaits; `result()` and the rest pass through unbounded. */
-const BOUNDED_HANDLE_METHODS = new Set<PropertyKey>(['signal', 'query', 'describe', 'cancel', 'terminate']);
-const BOUNDED_CLIENT_METHODS = new Set<PropertyKey>(['start', 'signalWithStart', 'execute']);
+/**
+ * The budget of an Update (a promise, an agreement): unlike a signal, its answer waits for a worker to run the
+ * workflow's validator and handler, so it gets longer than a plain call. A request that runs out of it is answered
+ * 503; retried with the same commitment id (the Update id), it is applied once.
+ */
+export const TEMPORAL_UPDATE_TIMEOUT_MS = 10_000;
+
+/** The handle methods the API awaits, with their budgets; `result()` and the rest pass through unbounded. */
+const BOUNDED_HANDLE_METHODS = new Map<PropertyKey, 'call' | 'update'>([
+  ['signal', 'call'],
+  ['query', 'call'],
+  ['describe', 'call'],
+  ['cancel', 'call'],
+  ['terminate', 'call'],
+  ['executeUpdate', 'update'],
+]);
+const BOUNDED_CLIENT_METHODS = new Map<PropertyKey, 'call' | 'update'>([
+  ['start', 'call'],
+  ['signalWithStart', 'call'],
+  ['execute', 'call'],
+]);
 
 type WithDeadline = <R>(deadline: number, fn: () => Promise<R>) => Promise<R>;
 
@@ -25,17 +43,22 @@ type WithDeadline = <R>(deadline: number, fn: () => Promise<R>) => Promise<R>;
  * retrying and the call ends server-side too) and is answered as TemporalUnavailableError once the budget is
  * spent, since the retry interceptor's backoff may overshoot the deadline by a second or more.
  */
-export function withCallDeadlines(client: TemporalClient, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): TemporalClient {
+export function withCallDeadlines(
+  client: TemporalClient,
+  timeoutMs = TEMPORAL_CALL_TIMEOUT_MS,
+  updateTimeoutMs = TEMPORAL_UPDATE_TIMEOUT_MS
+): TemporalClient {
   const deadlineOf = (client as { withDeadline?: WithDeadline }).withDeadline;
   const withDeadline: WithDeadline = deadlineOf ? deadlineOf.bind(client) : (_d, fn) => fn();
-  const bounded = <R>(call: () => Promise<R>): Promise<R> => {
+  const bounded = <R>(call: () => Promise<R>, budget: number): Promise<R> => {
     let timer: NodeJS.Timeout | undefined;
     const spent = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TemporalUnavailableError(timeoutMs)), timeoutMs);
+      timer = setTimeout(() => reject(new TemporalUnavailableError(budget)), budget);
     });
-    return Promise.race([withDeadline(Date.now() + timeoutMs, call), spent]).finally(() => clearTimeout(timer));
+    return Promise.race([withDeadline(Date.now() + budget, call), spent]).finally(() => clearTimeout(timer));
   };
-  const wrap = <T extends object>(target: T, methods: ReadonlySet<PropertyKey>) =>
+  const budgets = { call: timeoutMs, update: updateTimeoutMs };
+  const wrap = <T extends object>(target: T, methods: ReadonlyMap<PropertyKey, 'call' | 'update'>) =>
     new Proxy(target, {
       get(t, prop) {
         const value: unknown = Reflect.get(t, prop, t);
@@ -43,7 +66,8 @@ export function withCallDeadlines(client: TemporalClient, timeoutMs = TEMPORAL_C
         const fn = value as (...args: unknown[]) => unknown;
         if (prop === 'getHandle')
           return (...args: unknown[]) => wrap(fn.apply(t, args) as object, BOUNDED_HANDLE_METHODS);
-        if (methods.has(prop)) return (...args: unknown[]) => bounded(() => fn.apply(t, args) as Promise<unknown>);
+        const kind = methods.get(prop);
+        if (kind) return (...args: unknown[]) => bounded(() => fn.apply(t, args) as Promise<unknown>, budgets[kind]);
         return fn.bind(t);
       },
     });

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { inputProblems } from '../../workflows/engine/input-problems';
 import { workflowIdFor } from '../../workflows/workflow-input';
-import { checkAgreement, checkPromise } from '../../workflows/engine/commitment-rules';
 import type { RouteDeps } from '../deps';
 import { accountClosed, closedStatusOf } from '../closed-account';
+import { recordAgreement, recordPromise } from '../commitments';
 import { toProblem } from '../errors';
 import { deliverPayment } from '../payment-delivery';
 import { placeAccount } from '../placement';
@@ -310,25 +309,26 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       method: 'post',
       path: '/v1/accounts/:id/promises',
       operationId: 'recordPromise',
-      summary: 'Record a promise to pay (checked against the current status first)',
+      summary: 'Record a promise to pay (a Workflow Update: accepted or rejected in one round trip)',
+      description:
+        'The account\u2019s workflow checks the promise against its own state with the engine\u2019s rules and ' +
+        'applies it before answering: 201 with the promise and the account\u2019s status, or 422 naming the field ' +
+        '(a past date, beyond the horizon, above the balance, a dispute open, an agreement active). The promise id ' +
+        'is the Update id: send your own `promiseId` and a retried request is applied once.',
       tags: ['agents'],
       auth: AGENT,
       params: idParams,
       body: PromiseRequest,
       responses: {
-        202: { description: 'signalled; the answer names the promise', schema: PromiseResponse },
+        201: { description: 'recorded; the answer names the promise and the status', schema: PromiseResponse },
         404: { description: 'unknown account' },
-        422: { description: 'past date, beyond the horizon, above the balance, dispute open, closed' },
+        409: { description: 'the account is closed (account-closed, naming the status)' },
+        422: { description: 'past date, beyond the horizon, above the balance, dispute open, agreement active' },
       },
     },
     async ({ params, body }, _req, res) => {
-      const { commitments } = await queryStatus(deps, params.id);
-      const problem = checkPromise(commitments, body, deps.now());
-      if (problem) throw problems.unprocessable(problem.message, problem.field);
-      const promise = { ...body, promiseId: body.promiseId ?? `prm_${randomUUID()}` };
-      await signalAccount(deps, params.id, 'promiseToPay', promise);
-      deps.metrics.promisesRecorded.inc({ kind: 'promise' });
-      res.status(202).json({ accountId: params.id, promise });
+      const { promise, outcome } = await recordPromise(deps, params.id, body);
+      res.status(201).json({ accountId: params.id, promise, status: outcome.status });
     }
   );
 
@@ -338,25 +338,24 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       method: 'post',
       path: '/v1/accounts/:id/agreements',
       operationId: 'recordAgreement',
-      summary: 'Record a payment agreement (installments; checked against the current status first)',
+      summary: 'Record a payment agreement (installments; a Workflow Update: accepted or rejected in one round trip)',
+      description:
+        'Checked and applied by the account\u2019s workflow before the answer, like a promise: 201 with the ' +
+        'agreement and the account\u2019s status, or 422 naming the field. The agreement id is the Update id.',
       tags: ['agents'],
       auth: AGENT,
       params: idParams,
       body: AgreementRequest,
       responses: {
-        202: { description: 'signalled; the answer names the agreement', schema: AgreementResponse },
+        201: { description: 'recorded; the answer names the agreement and the status', schema: AgreementResponse },
         404: { description: 'unknown account' },
-        422: { description: 'past first installment, total above the balance, dispute open, closed' },
+        409: { description: 'the account is closed (account-closed, naming the status)' },
+        422: { description: 'past first installment, total above the balance, dispute open, another agreement active' },
       },
     },
     async ({ params, body }, _req, res) => {
-      const { commitments } = await queryStatus(deps, params.id);
-      const problem = checkAgreement(commitments, body, deps.now());
-      if (problem) throw problems.unprocessable(problem.message, problem.field);
-      const agreement = { ...body, agreementId: body.agreementId ?? `agr_${randomUUID()}` };
-      await signalAccount(deps, params.id, 'agreementNegotiated', agreement);
-      deps.metrics.promisesRecorded.inc({ kind: 'agreement' });
-      res.status(202).json({ accountId: params.id, agreement });
+      const { agreement, outcome } = await recordAgreement(deps, params.id, body);
+      res.status(201).json({ accountId: params.id, agreement, status: outcome.status });
     }
   );
 }
