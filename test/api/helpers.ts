@@ -69,8 +69,9 @@ export class FakeTemporal implements TemporalClient {
   }
 
   readonly workflow = {
-    start: async (type: string, options: Record<string, unknown>) => {
+    start: async (workflow: string | ((...args: never[]) => unknown), options: Record<string, unknown>) => {
       this.check();
+      const type = typeof workflow === 'string' ? workflow : workflow.name;
       const workflowId = options.workflowId as string;
       this.calls.push({ method: 'start', workflowId, name: type, options });
       if (this.states.has(workflowId))
@@ -101,8 +102,9 @@ export class FakeTemporal implements TemporalClient {
         return { workflowId, status: { name: 'RUNNING' } };
       },
     }),
-    signalWithStart: async (type: string, options: Record<string, unknown>) => {
+    signalWithStart: async (workflow: string | ((...args: never[]) => unknown), options: Record<string, unknown>) => {
       this.check();
+      const type = typeof workflow === 'string' ? workflow : workflow.name;
       const workflowId = options.workflowId as string;
       const def = options.signal as { name: string } | string;
       const name = typeof def === 'string' ? def : def.name;
