@@ -11,7 +11,8 @@ import { recordPayment } from '../db/repositories/payments';
 import { upsertPromise } from '../db/repositories/promises';
 import type { Database } from '../db/schema';
 import { inTransaction } from '../db/transaction';
-import { actedAudit } from './acted-audit';
+import { actedAudit, type AuditChange } from '../workflows/record-changes';
+import { actedAt } from './acted-at';
 import { CLOSING_STATUSES, recordAccountsClosed } from './account-metrics';
 import type {
   AccountRecordChange,
@@ -122,7 +123,8 @@ async function applyChange(
         address: change.address,
         source: parseOptOutSource(change.source),
         ...(change.actor !== undefined && { actor: change.actor }),
-        at: new Date(),
+        ...(change.keyword !== undefined && { keyword: change.keyword }),
+        at: change.receivedAt ?? new Date(),
       });
       return;
     case 'audit': {
@@ -141,8 +143,34 @@ async function applyChange(
   }
 }
 
+/**
+ * Writes an acting activity's own outcome (see actedAudit) and answers the instant the trail holds for it: this
+ * write's, or the first attempt's when a retried or deduplicated one wrote it already.
+ */
+export async function recordActed(
+  db: Kysely<Database>,
+  accountId: string,
+  workflowId: string,
+  change: AuditChange
+): Promise<string> {
+  try {
+    const { at } = await appendAuditEvent(db, {
+      accountId,
+      actor: change.actor,
+      action: change.action,
+      reason: change.reason,
+      ...(change.data && { data: change.data }),
+      at: change.at,
+      dedupeKey: `${workflowId}:${change.key}`,
+    });
+    return at.toISOString();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}
+
 /** Idempotency keys are scoped by workflow; an activity started outside a workflow has none to offer. */
-function currentWorkflowId(): string {
+export function currentWorkflowId(): string {
   const workflowId = activityInfo().workflowExecution?.workflowId;
   if (!workflowId) {
     throw ApplicationFailure.nonRetryable('database activities must run inside a workflow', 'ValidationError');
@@ -181,9 +209,9 @@ export function createDatabaseActivities({ db }: DatabaseActivityDeps) {
         return await inTransaction(db, async (trx) => {
           for (const change of record) await applyChange(trx, task.accountId, workflowId, change);
           const created = await insertAgentTask(trx, { workflowId, ...task });
-          const audit = actedAudit(task.taskKey, 'agent_task_created', task.taskKey, { detail: created.taskId });
-          await applyChange(trx, task.accountId, workflowId, audit);
-          return created;
+          const audit = actedAudit({ stepKey: task.taskKey, taskId: created.taskId }, actedAt(), task.taskKey);
+          const createdAt = await recordActed(trx, task.accountId, workflowId, audit);
+          return { ...created, createdAt };
         });
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import type { Database } from '../db/schema';
 import type { DunningActivities } from '../workflows/activity-contracts';
-import { createDatabaseActivities } from './database-activities';
+import { createDatabaseActivities, currentWorkflowId, recordActed } from './database-activities';
 import { createMessagingActivities } from './messaging/create-messaging-activities';
 import type { MessagingTransports } from './messaging/messaging-config';
 import type { MessagingLogger } from './messaging/transport';
@@ -23,6 +23,10 @@ export function createActivities(deps: ActivityDeps): DunningActivities {
     attempts: createContactAttemptStore(deps.db),
     logger: deps.logger,
   });
-  const sendMessage = sendWithRecords(messaging.sendMessage, (input) => database.recordAccountChanges(input));
+  const sendMessage = sendWithRecords(
+    messaging.sendMessage,
+    (input) => database.recordAccountChanges(input),
+    (accountId, change) => recordActed(deps.db, accountId, currentWorkflowId(), change)
+  );
   return { ...database, sendMessage };
 }

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { getAccount, upsertAccount } from '../db/repositories/accounts';
 import {
   claimAgentTask,
   completeAgentTask,
@@ -10,8 +9,14 @@ import {
 } from '../db/repositories/agent-tasks';
 import { appendAuditEvent } from '../db/repositories/audit-events';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
-import { recordOptOut } from '../db/repositories/opt-outs';
-import { listPayments, recordPayment } from '../db/repositories/payments';
+import {
+  getPlacement,
+  listReceivedPayments,
+  markDelivered,
+  receiveOptOut,
+  receivePayment,
+  receivePlacement,
+} from '../db/repositories/inbox';
 import type { Database } from '../db/schema';
 import { formatLocalIso } from '../workflows/engine/zoned-time';
 import type { AgentTaskCallView, AgentTaskView, ApiStore } from './store';
@@ -60,25 +65,10 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
     async ping() {
       await sql`select 1`.execute(db());
     },
-    upsertAccount: (i) => upsertAccount(db(), i),
-    async getAccount(id) {
-      return (await getAccount(db(), id))?.account;
-    },
-    async getPlacedAccount(id) {
-      const record = await getAccount(db(), id);
-      return record && { account: record.account, ladder: record.ladder ?? undefined };
-    },
-    async recordPayment(accountId, p) {
-      const r = await recordPayment(db(), { accountId, ...p });
-      return { duplicate: !r.created };
-    },
-    async listPayments(accountId) {
-      return (await listPayments(db(), accountId)).map((p) => ({
-        paymentId: p.paymentId,
-        amountMinor: p.amountMinor,
-        paidAt: p.paidAt.toISOString(),
-      }));
-    },
+    receivePlacement: (placement) => receivePlacement(db(), placement),
+    getPlacedAccount: (accountId) => getPlacement(db(), accountId),
+    receivePayment: (accountId, payment) => receivePayment(db(), accountId, payment),
+    listPayments: (accountId) => listReceivedPayments(db(), accountId),
     async findAccountIdsByPhone(phone) {
       // Ids only: the number itself never leaves this query.
       const rows = await db()
@@ -89,9 +79,8 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
         .execute();
       return rows.map((r) => r.id);
     },
-    async recordOptOut(o) {
-      await recordOptOut(db(), o);
-    },
+    receiveOptOut: (accountId, o) => receiveOptOut(db(), accountId, o),
+    markDelivered: (accountId, events, delivery) => markDelivered(db(), accountId, events, delivery),
     async appendAuditEvent(event) {
       await appendAuditEvent(db(), event);
     },

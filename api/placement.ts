@@ -45,10 +45,10 @@ export function dunningStartOptions(input: DunningWorkflowInput) {
 }
 
 /**
- * Places one account: check it (placementProblems, a 422 naming each field), record it (with its ladder snapshot),
- * then start its workflow with a deterministic id. The row is written before the start: a DB write and a workflow
- * start cannot be atomic, and a placement that stops in between is healed by a retried placement or by the
- * account's next payment (which starts the workflow from the row). An
+ * Places one account: check it (placementProblems, a 422 naming each field), receive it in the inbox (with its ladder
+ * snapshot), then start its workflow with a deterministic id; the workflow writes the account's row. The inbox is
+ * written before the start: a DB write and a workflow start cannot be atomic, and a placement that stops in between
+ * is healed by a retried placement or by the account's next payment (which starts the workflow from the inbox). An
  * account already running answers `created: false`; one whose workflow closed is a 409 naming how it closed.
  */
 export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): Promise<Placement> {
@@ -63,7 +63,8 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   if (found.length > 0 || !policy)
     throw new ProblemError(422, 'invalid-account', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
   const workflowId = workflowIdFor(account.id);
-  await deps.store.upsertAccount({ account, ladderId: ladder.id, ladderVersion: ladder.version, ladder, workflowId });
+  // Received first: a start that fails is healed by the next payment's signal-with-start from this record.
+  await deps.store.receivePlacement({ account, ladder });
   const pendingPayments = await deps.store.listPayments(account.id);
   const input: DunningWorkflowInput = {
     account,
@@ -82,9 +83,18 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
     const closed = await closedStatusOf(deps, account.id);
     if (closed !== undefined)
       throw accountClosed(account.id, closed, 'an account id is one debt; place a new debt under a new id');
+    await deps.store.markDelivered(account.id, [{ kind: 'placement', key: account.id }], 'already_running');
     deps.metrics.accountsPlaced.inc({ result: 'existing' });
     return { ...base, created: false, pendingPayments: 0 };
   }
+  await deps.store.markDelivered(
+    account.id,
+    [
+      { kind: 'placement', key: account.id },
+      ...pendingPayments.map((p) => ({ kind: 'payment' as const, key: p.paymentId })),
+    ],
+    'started'
+  );
   deps.metrics.workflowsStarted.inc();
   deps.metrics.accountsPlaced.inc({ result: 'created' });
   return { ...base, created: true, pendingPayments: pendingPayments.length };

@@ -13,6 +13,9 @@ import { signalAccount } from './signals';
 /** What became of a recorded event: signalled, left for the placement to hand over, or refused by a closed account. */
 export type SignalDelivery = { outcome: 'signalled' } | { outcome: 'pending' } | { outcome: 'closed'; status: string };
 
+/** The inbox's note of a delivery: `signalled`, `pending`, or `closed:<status>`. */
+export const deliveryOf = (d: SignalDelivery): string => (d.outcome === 'closed' ? `closed:${d.status}` : d.outcome);
+
 /**
  * Hands an event already recorded in the database to the account's workflow. With the ladder snapshot this is a
  * signal-with-start: a running workflow just receives the signal, and an account whose workflow has not started

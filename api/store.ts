@@ -4,42 +4,48 @@ import type { Ladder } from '../workflows/engine/ladder';
 import type { AgentTaskStatus, OptOutChannel, OptOutSource } from '../db/schema';
 
 /**
- * What the API needs from the system of record. Implemented over db/repositories in api/db-store.ts; routes
+ * What the API needs from the system of record: it writes only its inbox, the audit log of what it did itself,
+ * agent-task claims and webhook bookkeeping; the account's own state is written by the account's workflow. Implemented over db/repositories in api/db-store.ts; routes
  * depend on this interface only, so a bench may swap in a stub when the database is not what it measures.
  */
 export interface ApiStore {
   /** Readiness: resolves when the database answers. */
   ping(): Promise<void>;
-  upsertAccount(input: {
-    account: Account;
-    ladderId: string;
-    ladderVersion: number;
-    /** The whole ladder: a workflow started later (by a payment) runs this snapshot. */
-    ladder: Ladder;
-    workflowId: string;
-  }): Promise<void>;
-  getAccount(accountId: string): Promise<Account | undefined>;
-  /** The account with the ladder it was placed with (undefined for accounts placed before snapshots were kept). */
+  /**
+   * Records a placement in the inbox (the account and its ladder snapshot) before its workflow is started: a
+   * workflow started later (by a payment's signal-with-start, when the placement's own start failed) runs it.
+   */
+  receivePlacement(placement: { account: Account; ladder: Ladder }): Promise<void>;
+  /** The account as placed, with its ladder snapshot (undefined for accounts placed before snapshots were kept). */
   getPlacedAccount(accountId: string): Promise<{ account: Account; ladder: Ladder | undefined } | undefined>;
-  /** Idempotent by (accountId, paymentId): `duplicate` when it was already recorded. */
-  recordPayment(
+  /** Records a payment in the inbox, idempotent by (accountId, paymentId): `duplicate` when it was received before. */
+  receivePayment(
     accountId: string,
     payment: { paymentId: string; amountMinor: number; currency: string; paidAt: string }
   ): Promise<{ duplicate: boolean }>;
-  /** Payments recorded for an account, oldest first: handed to a new workflow as pendingPayments. */
+  /** Payments received for an account, oldest first: they travel with every start of its workflow. */
   listPayments(accountId: string): Promise<PaymentInput[]>;
   /** Accounts whose sms or whatsapp number is `phone` (E.164). */
   findAccountIdsByPhone(phone: string): Promise<string[]>;
-  recordOptOut(o: {
-    accountId: string;
-    channel: OptOutChannel;
-    address?: string;
-    source: OptOutSource;
-    keyword?: string;
-    /** Who took it: the agent or back-office user who received the letter or the call. */
-    actor?: string;
-    at: Date;
-  }): Promise<void>;
+  /** Records an opt-out or cease request in the inbox as received (with its evidence), before it is signalled. */
+  receiveOptOut(
+    accountId: string,
+    o: {
+      channel: OptOutChannel;
+      address?: string;
+      source: OptOutSource;
+      keyword?: string;
+      /** Who took it: the agent or back-office user who received the letter or the call. */
+      actor?: string;
+      receivedAt: string;
+    }
+  ): Promise<{ key: string }>;
+  /** What became of inbox events: `delivery` is how the workflow got them, or why not (`closed:<status>`). */
+  markDelivered(
+    accountId: string,
+    events: readonly { kind: 'placement' | 'payment' | 'opt_out'; key: string }[],
+    delivery: string
+  ): Promise<void>;
   /** Appends to the account's audit log (append-only, idempotent by the event's content). */
   appendAuditEvent(event: {
     accountId: string;

@@ -49,8 +49,9 @@ const temporal = {
 const memoryStore = (): ApiStore =>
   ({
     ping: () => Promise.resolve(),
-    upsertAccount: () => Promise.resolve(),
+    receivePlacement: () => Promise.resolve(),
     listPayments: () => Promise.resolve([]),
+    markDelivered: () => Promise.resolve(),
   }) as unknown as ApiStore;
 
 let n = 0;

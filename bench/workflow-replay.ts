@@ -36,9 +36,7 @@ type History = temporal.api.history.v1.IHistory;
 function closedByPayment(h: DunningHistory, at: string): History {
   return h
     .signal(at, 'paymentReceived', { paymentId: 'pay-ana-1', amountMinor: 150_000 })
-    .upsert()
-    .record('account closed: paid')
-    .completed({
+    .closes({
       accountId: 'acc-mx-ana-001',
       status: 'paid',
       balanceMinor: 0,

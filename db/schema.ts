@@ -45,8 +45,6 @@ export interface AccountsTable {
   creditor: ColumnType<CreditorJson | null, string | null, string | null>;
   ladder_id: string | null;
   ladder_version: number | null;
-  /** The ladder snapshot the account was placed with (JSON of workflows/engine/ladder.ts); null before it was kept. */
-  ladder: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   status: Generated<string>;
   workflow_id: string | null;
   created_at: CreatedAt;
@@ -176,6 +174,20 @@ export interface AuditEventsTable {
   recorded_at: CreatedAt;
 }
 
+export type InboxEventKind = 'placement' | 'payment' | 'opt_out';
+
+/** What the API received for an account before handing it to the workflow (db/repositories/inbox.ts). */
+export interface InboxEventsTable {
+  id: Generated<number>;
+  account_id: string;
+  kind: InboxEventKind;
+  key: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  received_at: CreatedAt;
+  delivered_at: NullableInstant;
+  delivery: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   payments: PaymentsTable;
@@ -187,6 +199,7 @@ export interface Database {
   agent_tasks: AgentTasksTable;
   opt_outs: OptOutsTable;
   audit_events: AuditEventsTable;
+  inbox_events: InboxEventsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -43,6 +43,11 @@ export interface SendMessageResult {
   deduplicated: boolean;
   /** SMS only: GSM-7 or UCS-2 and how many segments the body takes. */
   sms?: { encoding: 'GSM-7' | 'UCS-2'; segments: number };
+  /**
+   * The instant the send is recorded at in the audit trail, which the workflow applies it at: when the workflow
+   * scheduled it, on the Temporal Service's clock (activities/acted-at.ts). Absent from results recorded before it.
+   */
+  sentAt?: string;
 }
 
 /**
@@ -76,6 +81,8 @@ export type AgentTaskCall =
 export interface CreateAgentTaskResult {
   taskId: string;
   created: boolean;
+  /** When the task was created, as the audit trail records it (see SendMessageResult.sentAt). */
+  createdAt?: string;
 }
 
 /** One change to the system of record, applied idempotently (unique keys + on conflict). */
@@ -98,7 +105,17 @@ export type AccountRecordChange =
       installments: Installment[];
       status: 'active' | 'completed' | 'broken' | 'cancelled';
     }
-  | { type: 'optOut'; channel: ContactChannel | 'all'; source: string; address?: string; actor?: string }
+  | {
+      type: 'optOut';
+      channel: ContactChannel | 'all';
+      source: string;
+      address?: string;
+      actor?: string;
+      /** The keyword the debtor sent (STOP, BAJA, SAIR). */
+      keyword?: string;
+      /** When the request was received (the API's clock), when the signal says; else when it is recorded. */
+      receivedAt?: string;
+    }
   | {
       type: 'audit';
       at: string;

@@ -222,7 +222,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
           },
         ]
       );
-      feed({ type: 'actionSucceeded', at: Date.now(), stepKey: action.stepKey, taskId: task.taskId });
+      feed({ type: 'actionSucceeded', at: reportedAt(task.createdAt), stepKey: action.stepKey, taskId: task.taskId });
     }
   }
 }
@@ -241,7 +241,7 @@ async function sendMessage(
     ]);
     feed({
       type: 'actionSucceeded',
-      at: Date.now(),
+      at: reportedAt(sent.sentAt),
       stepKey: action.stepKey,
       channel,
       providerMessageId: sent.providerMessageId,
@@ -276,6 +276,16 @@ async function sendMessage(
     }
     throw err;
   }
+}
+
+/**
+ * The instant an action's activity recorded it at in the audit trail (when this workflow scheduled it, on the
+ * Service's clock), so the workflow's state and the trail agree to the millisecond; results recorded before
+ * activities reported it fall back to the workflow's clock.
+ */
+function reportedAt(at: string | undefined): number {
+  const reported = at === undefined ? NaN : Date.parse(at);
+  return Number.isNaN(reported) ? Date.now() : reported;
 }
 
 /** The engine's call permission as the agent task stores it: ISO instants in the debtor's zone. */

@@ -1,8 +1,12 @@
 import type { AccountRecordChange } from './activity-contracts';
 import type { EngineEvent } from './engine/apply';
+import { actedRecordOf } from './engine/apply-outcomes';
+import type { EventOf } from './engine/event';
 import type { EngineState } from './engine/state';
 import { accountStatus } from './engine/status';
 import type { DecisionRecord } from './engine/decision-record';
+
+export type AuditChange = Extract<AccountRecordChange, { type: 'audit' }>;
 
 /**
  * What an event changed, as rows for the system of record: the audit trail of every decision, plus payments,
@@ -16,8 +20,8 @@ export function recordChanges(
 ): AccountRecordChange[] {
   const changes: AccountRecordChange[] = [];
   const actor = actorOf(event);
-  // The acting activity (sendMessage, createAgentTask) records its own outcome, keyed by the send intent or task:
-  // the workflow need not schedule a record activity after every step.
+  // An action's outcome is written by the acting activity (sendMessage, createAgentTask) with actedAudit below, at
+  // the instant it reports, which is the event's: the workflow need not schedule a record activity after every step.
   for (const r of event.type === 'actionSucceeded' ? [] : records) changes.push(auditOf(r, actor));
   if (event.type === 'payment' && next.paymentIds.length > prev.paymentIds.length) {
     changes.push({
@@ -59,6 +63,8 @@ export function recordChanges(
       channel: event.channel,
       source: event.source,
       ...(event.actor !== undefined && { actor: event.actor }),
+      ...(event.keyword !== undefined && { keyword: event.keyword }),
+      ...(event.receivedAt !== undefined && { receivedAt: event.receivedAt }),
     });
   const status = accountStatus(next);
   const credit = next.creditMinor ?? 0;
@@ -94,8 +100,23 @@ function actorOf(event: EngineEvent): string {
   }
 }
 
+/**
+ * The audit row of an action carried out, as the acting activity writes it: the engine's own record of it
+ * (actedRecordOf) at the instant the activity reports, with what only the activity knows (the provider's message id),
+ * keyed by the action (`acted:<key>`) so a retried or deduplicated attempt appends nothing twice.
+ */
+export function actedAudit(
+  outcome: Pick<EventOf<'actionSucceeded'>, 'stepKey' | 'channel' | 'taskId'>,
+  at: string,
+  key: string,
+  extra: Record<string, unknown> = {}
+): AuditChange {
+  const row = auditOf({ ...actedRecordOf(outcome), at }, 'workflow');
+  return { ...row, data: { ...row.data, ...extra }, key: `acted:${key}` };
+}
+
 /** One decision as a row of the audit trail. */
-export function auditOf(r: DecisionRecord, actor: string): AccountRecordChange {
+export function auditOf(r: DecisionRecord, actor: string): AuditChange {
   return {
     type: 'audit',
     at: r.at,

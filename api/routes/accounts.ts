@@ -7,6 +7,7 @@ import { accountClosed, closedStatusOf } from '../closed-account';
 import { recordAgreement, recordPromise } from '../commitments';
 import { toProblem } from '../errors';
 import { deliverPayment } from '../payment-delivery';
+import { deliveryOf } from '../signal-delivery';
 import { placeAccount } from '../placement';
 import { problemDocument, ProblemError, problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
@@ -194,7 +195,7 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       operationId: 'recordPayment',
       summary: 'Record a payment (idempotent by paymentId)',
       description:
-        'The payment is recorded, then handed to the workflow with signal-with-start: when the account is known ' +
+        'The payment is received in the inbox, then handed to the workflow (which records it) with signal-with-start: when the account is known ' +
         'but its workflow is not running yet, the workflow is started from the stored account with the payment. ' +
         'A payment for a closed account is still recorded, and answered 409 account-closed naming the status.',
       tags: ['accounts'],
@@ -215,8 +216,8 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       const placed = await deps.store.getPlacedAccount(params.id);
       if (!placed) throw problems.notFound(`account ${params.id} is not known`, 'id');
       const paidAt = body.paidAt ?? new Date(deps.now()).toISOString();
-      // Recorded before anything else: whatever Temporal answers, the money is never lost.
-      const { duplicate } = await deps.store.recordPayment(params.id, {
+      // Received before anything else: whatever Temporal answers, the money is never lost.
+      const { duplicate } = await deps.store.receivePayment(params.id, {
         paymentId: body.paymentId,
         amountMinor: body.amountMinor,
         currency: placed.account.balance.currency,
@@ -225,6 +226,7 @@ export function registerAccountRoutes(ctx: RouteContext, deps: RouteDeps): void 
       // Delivered again on a duplicate: the workflow deduplicates by paymentId, and an earlier delivery may have failed.
       const delivery = await deliverPayment(deps, placed, { ...body, paidAt });
       deps.metrics.paymentsApplied.inc({ result: duplicate ? 'duplicate' : delivery.outcome });
+      await deps.store.markDelivered(params.id, [{ kind: 'payment', key: body.paymentId }], deliveryOf(delivery));
       if (delivery.outcome === 'closed')
         throw accountClosed(params.id, delivery.status, `payment ${body.paymentId} is recorded but not applied`, {
           paymentId: body.paymentId,

@@ -4,7 +4,7 @@ import type { RouteDeps } from '../deps';
 import { problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
 import { AccountIdParams, OptOutRequest, OptOutResponse } from '../schemas';
-import { deliverSignal } from '../signal-delivery';
+import { deliverSignal, deliveryOf } from '../signal-delivery';
 
 /** Letters and calls arrive late and clocks drift: a receivedAt this far ahead of the API's clock is a mistake. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -44,13 +44,12 @@ export function registerOptOutRoutes(ctx: RouteContext, deps: RouteDeps): void {
       if (!placed) throw problems.notFound(`account ${params.id} is not known`, 'id');
       const actor = body.actor ?? res.locals.principal!.label;
       const receivedAt = new Date(body.receivedAt ?? now);
-      // Recorded before anything else: whatever Temporal answers, the request is on file.
-      await deps.store.recordOptOut({
-        accountId: params.id,
+      // Received before anything else: whatever Temporal answers, the request is on file.
+      const received = await deps.store.receiveOptOut(params.id, {
         channel: body.channel,
         source: body.source,
         actor,
-        at: receivedAt,
+        receivedAt: receivedAt.toISOString(),
       });
       await deps.store.appendAuditEvent({
         accountId: params.id,
@@ -62,6 +61,7 @@ export function registerOptOutRoutes(ctx: RouteContext, deps: RouteDeps): void {
       });
       const optOut = { channel: body.channel, source: body.source, actor, receivedAt: receivedAt.toISOString() };
       const delivery = await deliverSignal(deps, placed, 'optOut', optOut);
+      await deps.store.markDelivered(params.id, [{ kind: 'opt_out', key: received.key }], deliveryOf(delivery));
       if (delivery.outcome === 'closed')
         throw accountClosed(params.id, delivery.status, `the ${body.channel} opt-out is recorded`, {
           optOutRecorded: true,

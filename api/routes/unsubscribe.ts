@@ -127,14 +127,14 @@ export function registerUnsubscribeRoutes(ctx: RouteContext, deps: RouteDeps, de
       return;
     }
     const accountId = q.wf.startsWith(WORKFLOW_PREFIX) ? q.wf.slice(WORKFLOW_PREFIX.length) : undefined;
-    const known = accountId !== undefined && accountId !== '' && (await deps.store.getAccount(accountId)) !== undefined;
-    if (known) {
-      // Idempotent per (account, channel, address): the first opt-out keeps its time and source.
-      await deps.store.recordOptOut({ accountId, channel: 'email', source: 'link', at: new Date(deps.now()) });
-    }
+    const known =
+      accountId !== undefined && accountId !== '' && (await deps.store.getPlacedAccount(accountId)) !== undefined;
+    const receivedAt = new Date(deps.now()).toISOString();
+    // Received before it is signalled: whatever Temporal answers, the debtor's request is on file.
+    if (known) await deps.store.receiveOptOut(accountId, { channel: 'email', source: 'link', receivedAt });
     let verdict = known ? 'applied' : 'unknown_account';
     try {
-      await signalWorkflow(deps, q.wf, 'optOut', { channel: 'email', source: 'link' });
+      await signalWorkflow(deps, q.wf, 'optOut', { channel: 'email', source: 'link', receivedAt });
     } catch (err) {
       // Closed or never started: no email will follow from it, so the debtor's request is already satisfied.
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -110,11 +110,10 @@ export function registerSendgridWebhooks(ctx: RouteContext, deps: RouteDeps, ded
       });
     if (effect.kind === 'optOut' && e.accountId !== undefined) {
       const email = typeof e.email === 'string' ? e.email : undefined;
-      await deps.store.recordOptOut({
-        accountId: e.accountId,
+      await deps.store.receiveOptOut(e.accountId, {
         channel: 'email',
         source: effect.source,
-        at,
+        receivedAt: at.toISOString(),
         ...(email !== undefined && { address: email }),
       });
     }
@@ -131,7 +130,12 @@ export function registerSendgridWebhooks(ctx: RouteContext, deps: RouteDeps, ded
             ...(e.stepKey !== undefined && { stepId: e.stepKey }),
             ...(e.event !== 'delivered' && { errorCode: e.type ?? e.event }),
           });
-        else await signalWorkflow(deps, workflowId, 'optOut', { channel: 'email', source: effect.source });
+        else
+          await signalWorkflow(deps, workflowId, 'optOut', {
+            channel: 'email',
+            source: effect.source,
+            receivedAt: at.toISOString(),
+          });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         verdict = 'unknown_workflow';

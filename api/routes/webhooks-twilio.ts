@@ -172,9 +172,15 @@ export function registerTwilioWebhooks(ctx: RouteContext, deps: RouteDeps, dedup
       const at = new Date(deps.now());
       let signalled = 0;
       for (const accountId of accountIds) {
-        await deps.store.recordOptOut({ accountId, channel, address: phone, source: 'keyword', keyword, at });
+        const receivedAt = at.toISOString();
+        await deps.store.receiveOptOut(accountId, { channel, address: phone, source: 'keyword', keyword, receivedAt });
         try {
-          await signalWorkflow(deps, workflowIdFor(accountId), 'optOut', { channel, source: 'keyword', keyword });
+          await signalWorkflow(deps, workflowIdFor(accountId), 'optOut', {
+            channel,
+            source: 'keyword',
+            keyword,
+            receivedAt,
+          });
           signalled++;
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -3,6 +3,7 @@ import * as initial from './2026_11_23_0001_initial';
 import * as contactAttemptLease from './2026_12_01_0001_contact_attempt_lease';
 import * as accountLadderSnapshot from './2026_12_02_0001_account_ladder_snapshot';
 import * as callsCreditAndOptOutSources from './2026_12_02_0002_calls_credit_and_opt_out_sources';
+import * as inbox from './2026_12_03_0001_inbox';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0001_contact_attempt_lease': contactAttemptLease,
   '2026_12_02_0001_account_ladder_snapshot': accountLadderSnapshot,
   '2026_12_02_0002_calls_credit_and_opt_out_sources': callsCreditAndOptOutSources,
+  '2026_12_03_0001_inbox': inbox,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

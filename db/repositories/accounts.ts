@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Account } from '../../workflows/engine/account';
-import { LadderSchema, type Ladder } from '../../workflows/engine/ladder';
 import { NotFoundError, withDatabaseErrors } from '../errors';
 import type { AccountRow, Database } from '../schema';
 
@@ -9,8 +8,6 @@ export interface AccountRecord {
   account: Account;
   ladderId: string | null;
   ladderVersion: number | null;
-  /** The whole ladder the account was placed with; null for accounts placed before the snapshot was kept. */
-  ladder: Ladder | null;
   status: string;
   workflowId: string | null;
   createdAt: Date;
@@ -21,8 +18,6 @@ export interface UpsertAccountInput {
   account: Account;
   ladderId?: string;
   ladderVersion?: number;
-  /** The ladder snapshot; a later upsert without one (the workflow's own record) keeps the stored one. */
-  ladder?: Ladder;
   workflowId?: string;
 }
 
@@ -48,7 +43,6 @@ export async function upsertAccount(db: Kysely<Database>, input: UpsertAccountIn
     creditor: account.creditor ? JSON.stringify(account.creditor) : null,
     ladder_id: input.ladderId ?? null,
     ladder_version: input.ladderVersion ?? null,
-    ladder: input.ladder ? JSON.stringify(input.ladder) : null,
     workflow_id: input.workflowId ?? null,
   };
   await withDatabaseErrors(() =>
@@ -69,7 +63,6 @@ export async function upsertAccount(db: Kysely<Database>, input: UpsertAccountIn
           creditor: eb.ref('excluded.creditor'),
           ladder_id: eb.fn.coalesce('excluded.ladder_id', 'accounts.ladder_id'),
           ladder_version: eb.fn.coalesce('excluded.ladder_version', 'accounts.ladder_version'),
-          ladder: eb.fn.coalesce('excluded.ladder', 'accounts.ladder'),
           workflow_id: eb.fn.coalesce('excluded.workflow_id', 'accounts.workflow_id'),
           updated_at: sql<Date>`now()`,
         }))
@@ -150,7 +143,6 @@ export function toAccountRecord(row: AccountRow): AccountRecord {
     account,
     ladderId: row.ladder_id,
     ladderVersion: row.ladder_version,
-    ladder: row.ladder === null ? null : LadderSchema.parse(row.ladder),
     status: row.status,
     workflowId: row.workflow_id,
     createdAt: row.created_at,

@@ -58,17 +58,21 @@ export function auditDedupeKey(scope: string, event: Omit<AuditEventInput, 'dedu
   return `${scope}:${at}:${event.action}:${hash}`;
 }
 
-/** Append-only (a trigger rejects updates and deletes); idempotent by dedupe key. */
+/**
+ * Append-only (a trigger rejects updates and deletes); idempotent by dedupe key. `at` is the event's instant as
+ * stored: this one's, or the first writer's when the key was already there.
+ */
 export async function appendAuditEvent(
   db: Kysely<Database>,
   event: AuditEventInput,
   scope = 'audit'
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; at: Date }> {
+  const dedupeKey = event.dedupeKey ?? auditDedupeKey(scope, event);
   const inserted = await withDatabaseErrors(() =>
     db
       .insertInto('audit_events')
       .values({
-        dedupe_key: event.dedupeKey ?? auditDedupeKey(scope, event),
+        dedupe_key: dedupeKey,
         account_id: event.accountId ?? null,
         actor: event.actor,
         action: event.action,
@@ -77,10 +81,14 @@ export async function appendAuditEvent(
         at: event.at,
       })
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('id')
+      .returning('at')
       .executeTakeFirst()
   );
-  return { created: inserted !== undefined };
+  if (inserted) return { created: true, at: inserted.at };
+  const first = await withDatabaseErrors(() =>
+    db.selectFrom('audit_events').select('at').where('dedupe_key', '=', dedupeKey).executeTakeFirstOrThrow()
+  );
+  return { created: false, at: first.at };
 }
 
 export async function listAuditEvents(db: Kysely<Database>, accountId: string): Promise<AuditEventRecord[]> {

@@ -43,6 +43,7 @@ export function inputFor(account: Account, over: Partial<DunningWorkflowInput> =
  *   fire()          that timer fires (the clock moves to t), then the next workflow task
  *   signal(t, ...)  a signal at instant t, the next workflow task, and the cancellation of the running timer
  *   send(i, s, r)   sendMessage with input i on the messaging task queue, completed with r, then the next task
+ *   closes(r)       the account closed: upsert, record('account closed: <status>'), completed with result r
  */
 export class DunningHistory {
   readonly builder: HistoryBuilder;
@@ -196,6 +197,11 @@ export class DunningHistory {
 
   completed(result: DunningWorkflowResult): HistoryBuilder {
     return this.builder.completed(result);
+  }
+
+  /** How every history of an account that closes ends: the status upserted, the closing record, then the result. */
+  closes(result: DunningWorkflowResult): HistoryBuilder {
+    return this.upsert().record(`account closed: ${result.status}`).completed(result);
   }
 
   continuedAsNew(input: DunningWorkflowInput): HistoryBuilder {

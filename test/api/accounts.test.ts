@@ -6,7 +6,7 @@ import { defaultLadder } from '../../workflows/engine/ladder';
 import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
 import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../../workflows/search-attributes';
 import { TASK_QUEUES } from '../../workflows/workflow-input';
-import { bearer, conta, cuenta, expectProblem, FakeTemporal, KEYS, makeApp, openTestDb } from './helpers';
+import { bearer, conta, cuenta, expectProblem, FakeTemporal, inboxOf, KEYS, makeApp, openTestDb } from './helpers';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
 beforeAll(async () => {
@@ -62,17 +62,15 @@ describe('POST /v1/accounts places an account', () => {
     expect(temporal.states.size).toBe(1);
   });
 
-  it('records the account row in the database', async () => {
+  it('receives the placement in its inbox with the ladder snapshot, and leaves the account row to the workflow', async () => {
     const { app } = makeApp(db.db);
     const account = cuenta();
     await request(app).post('/v1/accounts').set('Authorization', svc).send(account).expect(201);
-    const row = await db.db.selectFrom('accounts').selectAll().where('id', '=', account.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({
-      jurisdiction: 'CO',
-      ladder_id: 'default',
-      ladder_version: 1,
-      workflow_id: `dunning-${account.id}`,
-    });
+    expect(await inboxOf(db.db, account.id)).toEqual([
+      { kind: 'placement', key: account.id, payload: { account, ladder: defaultLadder }, delivery: 'started' },
+    ]);
+    const rows = await db.db.selectFrom('accounts').select('id').where('id', '=', account.id).execute();
+    expect(rows).toEqual([]);
   });
 
   it('accepts its own ladder and starts the workflow with it', async () => {
@@ -239,8 +237,15 @@ describe('POST /v1/accounts/{id}/payments', () => {
     expect(first.body).toEqual({ accountId: account.id, paymentId: 'nequi-1001', duplicate: false, delivered: true });
     expect(second.status).toBe(202);
     expect(second.body.duplicate).toBe(true);
-    const rows = await db.db.selectFrom('payments').selectAll().where('account_id', '=', account.id).execute();
-    expect(rows).toHaveLength(1);
+    const payments = (await inboxOf(db.db, account.id)).filter((e) => e.kind === 'payment');
+    expect(payments).toEqual([
+      {
+        kind: 'payment',
+        key: 'nequi-1001',
+        payload: { ...payment, paidAt: '2026-11-20T14:30:00.000Z', currency: 'COP' },
+        delivery: 'signalled',
+      },
+    ]);
     expect(temporal.signals('paymentReceived')[0]!.args).toEqual(payment);
   });
 

@@ -16,7 +16,7 @@ import { workflowIdFor, type DunningWorkflowResult } from '../../workflows/workf
 import { addDays, localParts } from '../../workflows/engine/zoned-time';
 import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
 import { describeWithTemporal, startDevServer } from '../helpers/temporal-servers';
-import { bearer, conta, cuenta, expectProblem, KEYS, memoryLogger, openTestDb, testConfig } from './helpers';
+import { bearer, conta, cuenta, expectProblem, inboxOf, KEYS, memoryLogger, openTestDb, testConfig } from './helpers';
 import { deadPort } from '../helpers/free-ports';
 
 const svc = bearer(KEYS.service);
@@ -180,10 +180,13 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     const problem = expectProblem(late, 409);
     expect(problem.type).toBe('https://cobranza.dev/problems/account-closed');
     expect(late.body).toMatchObject({ accountStatus: 'paid', paymentId: 'pse-late-0003', paymentRecorded: true });
-    expect(await paymentRows(account.id)).toContainEqual({
-      external_payment_id: 'pse-late-0003',
-      amount_minor: 5_000_00,
-    });
+    // On file in the inbox, with why the workflow never got it; the account's payments are the workflow's alone.
+    expect(await inboxOf(database.db, account.id)).toContainEqual(
+      expect.objectContaining({ kind: 'payment', key: 'pse-late-0003', delivery: 'closed:paid' })
+    );
+    expect(await paymentRows(account.id)).toEqual([
+      { external_payment_id: `pse-${account.id}`, amount_minor: account.balance.amountMinor },
+    ]);
     // Signal-with-start did not resurrect it.
     expect((await handleOf(account.id).describe()).status.name).toBe('COMPLETED');
   });

@@ -132,6 +132,21 @@ export class FakeTemporal implements TemporalClient {
   }
 }
 
+/** What the API received for an account, as its inbox holds it: kind, key, payload and how it was delivered. */
+export function inboxOf(db: Kysely<Database>, accountId: string) {
+  return db
+    .selectFrom('inbox_events')
+    .select(['kind', 'key', 'payload', 'delivery'])
+    .where('account_id', '=', accountId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The opt-outs and cease requests the API received for an account, as its inbox holds them. */
+export async function receivedOptOuts(db: Kysely<Database>, accountId: string) {
+  return (await inboxOf(db, accountId)).filter((e) => e.kind === 'opt_out').map((e) => e.payload);
+}
+
 export async function openTestDb(): Promise<{ db: Kysely<Database>; close(): Promise<void> }> {
   const opened = await openDatabase({ dataDir: 'memory://' });
   await migrateToLatest(opened.db);

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createApp } from '../../api/app';
-import { bearer, cuenta, expectProblem, KEYS, memoryLogger, NOW, openTestDb, testConfig } from './helpers';
+import { bearer, cuenta, expectProblem, inboxOf, KEYS, memoryLogger, NOW, openTestDb, testConfig } from './helpers';
 import { deadPort } from '../helpers/free-ports';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
@@ -81,12 +81,8 @@ describe('the API fails fast when Temporal is down', () => {
     );
     expectProblem(paid.res, 503);
     expect(paid.ms).toBeLessThan(WELL_BEFORE_THE_SDK_GIVES_UP_MS);
-    const rows = await db.db
-      .selectFrom('payments')
-      .select('external_payment_id')
-      .where('account_id', '=', account.id)
-      .execute();
-    expect(rows).toEqual([{ external_payment_id: 'pse-caido-01' }]);
+    const payments = (await inboxOf(db.db, account.id)).filter((e) => e.kind === 'payment');
+    expect(payments).toEqual([expect.objectContaining({ key: 'pse-caido-01', delivery: null })]);
   });
 
   it('answers a placement that fails validation 422, never reaching Temporal: validation comes first', async () => {

@@ -2,8 +2,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unsubscribeToken } from '../../activities/messaging/unsubscribe-token';
-import { listOptOuts } from '../../db/repositories/opt-outs';
-import { bearer, cuenta, expectProblem, KEYS, makeApp, openTestDb, testConfig } from './helpers';
+import { bearer, cuenta, expectProblem, KEYS, makeApp, openTestDb, receivedOptOuts, testConfig } from './helpers';
 
 const SECRET = 'test-unsubscribe-secret-0123456789abcdef';
 
@@ -70,7 +69,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
     expect(res.text).toContain(`<form method="post" action="${link(wf).replaceAll('&', '&amp;')}">`);
     for (const pii of [account.debtor.name, String(account.debtor.email)]) expect(res.text).not.toContain(pii);
     expect(built.temporal.signals()).toEqual([]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([]);
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([]);
     expect(await verdicts(built)).toEqual([{ type: 'link', verdict: 'confirmation_shown', n: 1 }]);
   });
 
@@ -88,10 +87,15 @@ describe('GET /unsubscribe (the link in every email)', () => {
     for (const pii of [account.id, account.debtor.name, String(account.debtor.email)])
       expect(res.text).not.toContain(pii);
     expect(built.temporal.signals('optOut')).toEqual([
-      { method: 'signal', workflowId: wf, name: 'optOut', args: { channel: 'email', source: 'link' } },
+      {
+        method: 'signal',
+        workflowId: wf,
+        name: 'optOut',
+        args: { channel: 'email', source: 'link', receivedAt: expect.any(String) as unknown },
+      },
     ]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([
-      expect.objectContaining({ accountId: account.id, channel: 'email', source: 'link' }),
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([
+      expect.objectContaining({ channel: 'email', source: 'link' }),
     ]);
     expect(await verdicts(built)).toEqual([
       { type: 'link', verdict: 'confirmation_shown', n: 1 },
@@ -111,7 +115,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
     expect(again.status).toBe(200);
     expect(again.text).toContain('Listo');
     expect(built.temporal.signals('optOut')).toHaveLength(1);
-    expect(await listOptOuts(db.db, account.id)).toHaveLength(1);
+    expect(await receivedOptOuts(db.db, account.id)).toHaveLength(1);
     expect(await verdicts(built)).toEqual([
       { type: 'link', verdict: 'confirmation_shown', n: 3 },
       { type: 'page', verdict: 'applied', n: 1 },
@@ -144,8 +148,8 @@ describe('GET /unsubscribe (the link in every email)', () => {
     }
 
     expect(built.temporal.signals('optOut')).toEqual([]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([]);
-    expect(await listOptOuts(db.db, other.account.id)).toEqual([]);
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([]);
+    expect(await receivedOptOuts(db.db, other.account.id)).toEqual([]);
     expect(await verdicts(built)).toEqual([
       { type: 'link', verdict: 'bad_token', n: 4 },
       { type: 'page', verdict: 'bad_token', n: 4 },
@@ -172,7 +176,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Listo');
     expect(built.temporal.signals()).toEqual([]);
-    expect(await listOptOuts(db.db, 'no-such-account')).toEqual([]);
+    expect(await receivedOptOuts(db.db, 'no-such-account')).toEqual([]);
     expect(await verdicts(built)).toEqual([
       { type: 'link', verdict: 'confirmation_shown', n: 1 },
       { type: 'page', verdict: 'unknown_workflow', n: 1 },
@@ -186,7 +190,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
 
     await request(built.app).post(link(wf)).type('form').send('List-Unsubscribe=One-Click').expect(200);
 
-    expect(await listOptOuts(db.db, account.id)).toEqual([
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([
       expect.objectContaining({ channel: 'email', source: 'link' }),
     ]);
     expect(await verdicts(built)).toEqual([{ type: 'one_click', verdict: 'unknown_workflow', n: 1 }]);
@@ -202,7 +206,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
       .expect(403);
 
     expect(built.temporal.signals()).toEqual([]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([]);
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([]);
   });
 
   it('answers 503 problem+json when UNSUBSCRIBE_SECRET is not configured', async () => {
@@ -214,7 +218,7 @@ describe('GET /unsubscribe (the link in every email)', () => {
     expectProblem(await request(built.app).post(link(wf)).type('form').send('List-Unsubscribe=One-Click'), 503);
 
     expect(built.temporal.signals()).toEqual([]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([]);
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([]);
   });
 });
 
@@ -228,9 +232,14 @@ describe('POST /unsubscribe (RFC 8058 one-click)', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toContain('Done: you will no longer receive collection emails.');
     expect(built.temporal.signals('optOut')).toEqual([
-      { method: 'signal', workflowId: wf, name: 'optOut', args: { channel: 'email', source: 'link' } },
+      {
+        method: 'signal',
+        workflowId: wf,
+        name: 'optOut',
+        args: { channel: 'email', source: 'link', receivedAt: expect.any(String) as unknown },
+      },
     ]);
-    expect(await listOptOuts(db.db, account.id)).toEqual([
+    expect(await receivedOptOuts(db.db, account.id)).toEqual([
       expect.objectContaining({ channel: 'email', source: 'link' }),
     ]);
     expect(await verdicts(built)).toEqual([{ type: 'one_click', verdict: 'applied', n: 1 }]);

@@ -9,8 +9,15 @@ import { countRows, describeEachBackend } from './test-database';
 
 const WORKFLOW_ID = 'dunning-acc-co-1001';
 
+/** The instant the workflow scheduled the step (the Service's clock): where the week-1 email's moves led. */
+const SCHEDULED_AT = '2026-11-09T15:00:00.000Z';
+
 function runActivity<R>(fn: () => Promise<R>, attempt = 1): Promise<R> {
-  return new MockActivityEnvironment({ workflowExecution: { workflowId: WORKFLOW_ID, runId: 'r1' }, attempt }).run(fn);
+  return new MockActivityEnvironment({
+    workflowExecution: { workflowId: WORKFLOW_ID, runId: 'r1' },
+    attempt,
+    scheduledTimestampMs: Date.parse(SCHEDULED_AT),
+  }).run(fn);
 }
 
 const quietLogger = { info: () => undefined, warn: () => undefined };
@@ -62,7 +69,13 @@ describeEachBackend('actions that record themselves', (ctx) => {
     const first = await runActivity(() => activities().sendMessage(week1Email));
     const retried = await runActivity(() => activities().sendMessage(week1Email), 2);
 
-    expect(retried).toMatchObject({ providerMessageId: first.providerMessageId, deduplicated: true });
+    // Recorded at the instant the workflow scheduled the step, which both attempts answer and the workflow applies.
+    expect(first.sentAt).toBe(SCHEDULED_AT);
+    expect(retried).toMatchObject({
+      providerMessageId: first.providerMessageId,
+      deduplicated: true,
+      sentAt: SCHEDULED_AT,
+    });
     const audit = await listAuditEvents(ctx.db(), 'acc-co-1001');
     expect(audit.map((e) => [e.action, e.reason])).toEqual([
       ['week-1-email:moved', 'public_holiday'],
@@ -72,7 +85,9 @@ describeEachBackend('actions that record themselves', (ctx) => {
       detail: 'email',
       providerMessageId: first.providerMessageId,
       transport: 'log',
+      acceptedAt: expect.any(String) as unknown,
     });
+    expect(audit[1]?.at.toISOString()).toBe(SCHEDULED_AT);
     expect(await countRows(ctx.db(), 'contact_attempts')).toBe(1);
   });
 
@@ -82,7 +97,7 @@ describeEachBackend('actions that record themselves', (ctx) => {
       { type: 'status', status: 'active', balanceMinor: 30_000_000 },
       {
         type: 'audit',
-        at: '2026-11-18T14:23:45.000Z',
+        at: '2026-11-09T14:23:45.000Z',
         actor: 'workflow',
         action: 'agreement:agr-1:recorded',
         reason: 'agreement_broken',
@@ -102,13 +117,15 @@ describeEachBackend('actions that record themselves', (ctx) => {
     const first = await runActivity(() => activities().createAgentTask(input));
     const retried = await runActivity(() => activities().createAgentTask(input), 2);
 
-    expect(retried).toEqual({ taskId: first.taskId, created: false });
+    // Both attempts answer the instant the workflow scheduled the step, which it applies the creation at.
+    expect(retried).toEqual({ taskId: first.taskId, created: false, createdAt: SCHEDULED_AT });
     expect(await countRows(ctx.db(), 'agent_tasks')).toBe(1);
     const audit = await listAuditEvents(ctx.db(), 'acc-co-1001');
     expect(audit.map((e) => [e.action, e.reason, e.data])).toEqual([
       ['agreement:agr-1:recorded', 'agreement_broken', {}],
       ['agreement-broken:agr-1:acted', 'agent_task_created', { detail: first.taskId }],
     ]);
+    expect(audit[1]!.at.toISOString()).toBe(SCHEDULED_AT);
     const account = await ctx
       .db()
       .selectFrom('accounts')

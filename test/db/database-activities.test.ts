@@ -195,7 +195,7 @@ describeEachBackend('database activities', (ctx) => {
     const first = await runActivity(() => activities().createAgentTask(input));
     const retried = await runActivity(() => activities().createAgentTask(input));
     expect(first.created).toBe(true);
-    expect(retried).toEqual({ taskId: first.taskId, created: false });
+    expect(retried).toEqual({ taskId: first.taskId, created: false, createdAt: first.createdAt });
     expect(await countRows(ctx.db(), 'agent_tasks')).toBe(1);
   });
 });

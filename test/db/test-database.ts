@@ -51,6 +51,7 @@ const server = (url: string): TestBackend => ({
 export const backends: TestBackend[] = serverUrl ? [embedded, server(serverUrl)] : [embedded];
 
 const TABLES = [
+  'inbox_events',
   'audit_events',
   'opt_outs',
   'agent_tasks',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import type { Database } from '../../db/schema';
-import { camila as camilaRestrepo, withDebtor } from '../../scenarios/personas';
+import { ana, camila as camilaRestrepo, withDebtor } from '../../scenarios/personas';
 import type { Account } from '../../workflows/engine/account';
 import { dunningWorkflow } from '../../workflows/dunning-workflow';
 import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
@@ -196,14 +196,21 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
     expect((await resultOf(handle)).status).toBe('paid');
   });
 
+  // Ana in Mexico City: contact every day from 07:00 to 22:00, so the reminder's day never depends on the calendar the
+  // test server's clock has skipped to (a Colombian festivo or Sunday would move it past the promised date).
   it('a broken promise sends its reminder, then creates an agent task and resumes the ladder', async () => {
-    const account = camila('srv-promise-broken', addDays(await today(), -2));
+    const zone = 'America/Mexico_City';
+    const account = ana({
+      id: 'srv-promise-broken',
+      dueDate: addDays(await today(zone), -2),
+      paymentLink: 'https://pagos.example.mx/srv-promise-broken',
+    });
     const handle = await start(account);
     await env.sleep('1 day');
     await handle.signal(promiseToPaySignal, {
       promiseId: 'prm-broken',
-      amountMinor: 45_000_000,
-      date: addDays(await today(), 4),
+      amountMinor: 150_000,
+      date: addDays(await today(zone), 4),
       agentId: 'agente-7',
     });
     await env.sleep('8 days');
@@ -215,7 +222,7 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
       reason: 'promise_broken',
     });
     expect(await sentSteps(account.id)).toContain('promise-reminder:prm-broken:sms');
-    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-late', amountMinor: 45_000_000 });
+    await handle.signal(paymentReceivedSignal, { paymentId: 'spei-late', amountMinor: 150_000 });
     expect((await resultOf(handle)).status).toBe('paid');
     await recordHistory(env.client, handle, 'server-promise-broken');
   });
@@ -277,7 +284,7 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
       .select(['channel', 'source', 'keyword'])
       .where('account_id', '=', account.id)
       .execute();
-    expect(optOuts).toEqual([{ channel: 'sms', source: 'keyword', keyword: null }]);
+    expect(optOuts).toEqual([{ channel: 'sms', source: 'keyword', keyword: 'BAJA' }]);
     await handle.signal(paymentReceivedSignal, { paymentId: 'pse-o', amountMinor: 45_000_000 });
     await resultOf(handle);
     await recordHistory(env.client, handle, 'server-opt-out-sms');

@@ -214,9 +214,7 @@ describe('dunningWorkflow replay: payment agreements', () => {
       // Paused 2026-12-03, back on the ladder 2027-01-18: 46 days, so due + 7 + 46 = Saturday 2027-01-23 09:23:45.
       .waitUntil('2027-01-23T14:23:45.000Z', 'week-1 email: scheduled')
       .signal('2027-01-21T19:30:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-2', amountMinor: 30_000_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-co-camila-001',
         status: 'paid',
         balanceMinor: 0,

@@ -121,9 +121,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .upsert()
       .waitUntil('2026-12-16T15:51:01.000Z', 'promise follow-up: scheduled')
       .signal('2026-12-14T20:45:00.000Z', 'paymentReceived', { paymentId: 'spei-ana-1', amountMinor: 150_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,
@@ -155,7 +153,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
         reason: 'opt_out',
         data: { detail: 'sms via keyword' },
       },
-      { type: 'optOut', channel: 'sms', source: 'keyword' },
+      { type: 'optOut', channel: 'sms', source: 'keyword', keyword: 'BAJA' },
     ]);
     const after = sends(rec).slice(2);
     expect(after).toEqual([
@@ -235,9 +233,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .upsert()
       .waitUntil('2026-12-22T12:01:53.000Z', 'agent task: scheduled')
       .signal('2026-12-16T13:20:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-1', amountMinor: 89_990 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-br-joao-001',
         status: 'paid',
         balanceMinor: 0,
@@ -341,9 +337,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .upsert()
       .waitUntil('2026-12-02T13:01:53.000Z', 'day-1 SMS: scheduled')
       .signal('2026-11-30T12:00:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-1', amountMinor: 89_990 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-br-joao-001',
         status: 'paid',
         balanceMinor: 0,
@@ -409,9 +403,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .record('record decisions before waiting (day-1 SMS: scheduled)')
       .waitUntil('2026-12-02T13:01:53.000Z', 'day-1 SMS: scheduled')
       .signal('2026-11-30T12:00:00.000Z', 'paymentReceived', { paymentId: 'pix-joao-2', amountMinor: 89_990 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-br-joao-001',
         status: 'paid',
         balanceMinor: 0,
@@ -480,9 +472,7 @@ describe('dunningWorkflow replay: consent, disputes, channel failures and bad si
       .upsert()
       .waitUntil('2026-12-02T16:51:01.000Z', 'day-1 SMS: scheduled')
       .signal('2026-11-29T17:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-x', amountMinor: 150_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,

@@ -208,9 +208,7 @@ describe('dunningWorkflow replay: the default ladder', () => {
       .upsert()
       .waitUntil('2026-12-15T14:23:45.000Z', 'agent task: scheduled')
       .signal('2026-12-11T21:00:00.000Z', 'paymentReceived', { paymentId: 'pse-camila-1', amountMinor: 45_000_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-co-camila-001',
         status: 'paid',
         balanceMinor: 0,

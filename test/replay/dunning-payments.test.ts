@@ -44,9 +44,7 @@ describe('dunningWorkflow replay: payments', () => {
         amountMinor: 150_000,
         paidAt: '2026-11-25T12:29:40-06:00',
       })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,
@@ -140,9 +138,7 @@ describe('dunningWorkflow replay: payments', () => {
       .upsert()
       .waitUntil('2026-12-15T15:51:01.000Z', 'agent task: scheduled')
       .signal('2026-12-10T17:15:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-2', amountMinor: 90_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,
@@ -219,9 +215,7 @@ describe('dunningWorkflow replay: payments', () => {
       .upsert()
       .waitUntil('2026-12-08T15:51:01.000Z', 'week-1 email: scheduled')
       .signal('2026-12-03T16:00:00.000Z', 'cancel', { reason: 'settled_elsewhere', note: 'paid at the branch' })
-      .upsert()
-      .record('account closed: cancelled')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'cancelled',
         balanceMinor: 90_000,

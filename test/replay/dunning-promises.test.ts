@@ -134,9 +134,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .upsert()
       .waitUntil('2026-12-24T15:51:01.000Z', 'agent task: scheduled')
       .signal('2026-12-20T16:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-2', amountMinor: 100_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,
@@ -278,9 +276,7 @@ describe('dunningWorkflow replay: promises to pay', () => {
       .upsert()
       .waitUntil('2027-01-09T15:51:01.000Z', 'final notice: scheduled')
       .signal('2027-01-04T17:00:00.000Z', 'paymentReceived', { paymentId: 'pay-ana-1', amountMinor: 150_000 })
-      .upsert()
-      .record('account closed: paid')
-      .completed({
+      .closes({
         accountId: 'acc-mx-ana-001',
         status: 'paid',
         balanceMinor: 0,

@@ -1,4 +1,5 @@
 import type { DeliveryStatusInput } from './account-events';
+import type { DecisionRecord } from './decision-record';
 import type { EventOf } from './event';
 import type { Recorder } from './recorder';
 import type { EngineState } from './state';
@@ -9,6 +10,19 @@ import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
  * What became of an action: the activity's answer (sent, task created, failed) and, later, the provider's report
  * on the message's delivery.
  */
+
+/**
+ * The record of an action carried out: a message the provider accepted, or an agent task created. The acting
+ * activity writes this same record to the audit trail itself (one activity per step), at the instant it reports
+ * (`sentAt`, `createdAt`), which is also the instant the workflow applies it at: one author, one clock.
+ */
+export function actedRecordOf(
+  e: Pick<EventOf<'actionSucceeded'>, 'stepKey' | 'channel' | 'taskId'>
+): Omit<DecisionRecord, 'at'> {
+  return e.channel
+    ? { step: e.stepKey, outcome: 'acted', reason: 'message_sent', detail: e.channel }
+    : { step: e.stepKey, outcome: 'acted', reason: 'agent_task_created', ...(e.taskId && { detail: e.taskId }) };
+}
 
 export function applyActionSucceeded(s: EngineState, e: EventOf<'actionSucceeded'>, r: Recorder): EngineState {
   const { channel } = e;
@@ -28,7 +42,7 @@ export function applyActionSucceeded(s: EngineState, e: EventOf<'actionSucceeded
         },
       ],
     };
-    r.record({ step: e.stepKey, outcome: 'acted', reason: 'message_sent', detail: channel });
+    r.record(actedRecordOf(e));
   } else {
     next = withStep(s, e.stepKey, { outcome: 'task_created', at: e.at });
     next = {
@@ -38,12 +52,7 @@ export function applyActionSucceeded(s: EngineState, e: EventOf<'actionSucceeded
         t.taskKey === e.stepKey && e.taskId !== undefined ? { ...t, taskId: e.taskId } : t
       ),
     };
-    r.record({
-      step: e.stepKey,
-      outcome: 'acted',
-      reason: 'agent_task_created',
-      ...(e.taskId && { detail: e.taskId }),
-    });
+    r.record(actedRecordOf(e));
   }
   return { ...next, lastStep: e.stepKey };
 }
