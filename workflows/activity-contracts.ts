@@ -32,6 +32,12 @@ export interface SendMessageInput {
   requiresCreditorIdentification?: true;
   /** Changes the workflow had not recorded yet (e.g. why the step moved), written before the message is sent. */
   record?: AccountRecordChange[];
+  /**
+   * ISO instant after which the message must not go out: the close of the debtor's contact window (the engine's
+   * `contactDeadline`). An attempt that finds it passed sends nothing and fails with ContactWindowClosed; absent
+   * for workflows started before it existed and for channels no rule closes.
+   */
+  notAfter?: string;
 }
 
 export interface SendMessageResult {

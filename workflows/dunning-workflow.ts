@@ -6,10 +6,11 @@ import type {
   MessagingActivities,
   RecordActivities,
 } from './activity-contracts';
-import { CHANNEL_PERMANENTLY_FAILED, sendFailureReason } from './engine/failure-types';
+import { CHANNEL_PERMANENTLY_FAILED, CONTACT_WINDOW_CLOSED, sendFailureReason } from './engine/failure-types';
+import { contactDeadline } from './engine/contact-rules';
 import { apply, type EngineEvent } from './engine/apply';
 import { next, type CallPermission, type Decision } from './engine/next';
-import { initialState, primaryZone, type EngineState } from './engine/state';
+import { initialState, primaryZone, zonesOf, type EngineState } from './engine/state';
 import { accountStatus, statusOf, waitDetail } from './engine/status';
 import { inputProblems, type InputProblem } from './engine/input-problems';
 import { messageInputFor } from './message-input';
@@ -53,6 +54,9 @@ const records = wf.proxyActivities<RecordActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** Sends carry the contact deadline from here on; histories recorded before it replay without. */
+const CONTACT_DEADLINE_PATCH = 'contact-deadline';
 
 /**
  * One overdue account's collection, from placement to payment (or cancellation). A thin shell around the pure
@@ -235,9 +239,18 @@ async function sendMessage(
 ): Promise<boolean> {
   const channel = action.channel;
   const { account } = state;
+  // The message must go out before the debtor's contact window closes, however long it waits for a messaging
+  // worker or for retries; the activity refuses after this instant. (Patched: histories recorded before it replay.)
+  const deadline = wf.patched(CONTACT_DEADLINE_PATCH)
+    ? contactDeadline(state.policy, zonesOf(state), channel, Date.now())
+    : null;
   try {
     const sent = await messaging.sendMessage.executeWithOptions({ summary: `${action.stepName} via ${channel}` }, [
-      { ...messageInputFor(account, state.policy, { ...action, channel, to: action.to }), ...record },
+      {
+        ...messageInputFor(account, state.policy, { ...action, channel, to: action.to }),
+        ...record,
+        ...(deadline && { notAfter: new Date(deadline.at).toISOString() }),
+      },
     ]);
     feed({
       type: 'actionSucceeded',
@@ -249,6 +262,14 @@ async function sendMessage(
     return true;
   } catch (err) {
     const failure = err instanceof wf.ActivityFailure ? err.cause : undefined;
+    if (failure instanceof wf.ApplicationFailure && failure.type === CONTACT_WINDOW_CLOSED && deadline) {
+      feed({ type: 'actionDeferred', at: Date.now(), stepKey: action.stepKey, channel, deadline });
+      // The worker's clock said the window had closed; should the Service's lag behind it, wait until it agrees, so
+      // the step is planned for the next window rather than sent to be refused again.
+      if (Date.now() < deadline.at)
+        await wf.sleep(deadline.at - Date.now(), { summary: 'contact window closing: the worker saw it closed' });
+      return false;
+    }
     if (failure instanceof wf.ApplicationFailure && failure.type === CHANNEL_PERMANENTLY_FAILED) {
       const details = failure.details?.[0] as ChannelFailureDetails | undefined;
       feed({

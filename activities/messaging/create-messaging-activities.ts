@@ -8,7 +8,7 @@ import {
   type SendMessageResult,
 } from '../../workflows/activity-contracts';
 import type { ClaimedAttempt, ContactAttemptStore } from '../../db/contact-attempt-store';
-import { SEND_IN_FLIGHT, SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
+import { CONTACT_WINDOW_CLOSED, SEND_IN_FLIGHT, SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
 import { ChannelSendError } from './channel-send-error';
 import { messageMetrics } from './message-metrics';
 import { MessagingConfigurationError } from './messaging-configuration-error';
@@ -164,6 +164,26 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
         deduplicated: true,
         ...(sms ? { sms } : {}),
       };
+    }
+
+    // Checked after the claim, so an attempt that finds the message already sent still answers with its id.
+    if (input.notAfter !== undefined && Date.now() >= Date.parse(input.notAfter)) {
+      await deps.attempts.markFailed(claim.attemptId, {
+        code: 'contact_window_closed',
+        permanent: false,
+        notSent: true,
+        sendAttempt: claim.sendAttempt,
+      });
+      metrics.failed(input.channel, 'contact_window_closed');
+      logger.warn(
+        { ...meta, notAfter: input.notAfter },
+        'message not sent: the contact window closed before it went out'
+      );
+      throw ApplicationFailure.nonRetryable(
+        `the contact window closed at ${input.notAfter} before this message went out; nothing was sent`,
+        CONTACT_WINDOW_CLOSED,
+        { channel: input.channel, code: 'contact_window_closed' }
+      );
     }
 
     let sent: TransportSendResult;

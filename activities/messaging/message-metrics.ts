@@ -23,7 +23,8 @@ export const MESSAGE_METRIC_NAMES = {
 } as const;
 
 /** The permanent reasons channel fallback uses, `temporary` (will be retried), and `outcome_unknown`. */
-export type MessageFailureReason = ChannelFailureDetails['reason'] | 'temporary' | 'outcome_unknown';
+export type MessageFailureReason =
+  ChannelFailureDetails['reason'] | 'temporary' | 'outcome_unknown' | 'contact_window_closed';
 
 export interface MessageMetrics {
   sent(channel: Channel, transport: SendMessageResult['transport']): void;

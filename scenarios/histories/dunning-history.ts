@@ -8,7 +8,11 @@ import type {
   SendMessageResult,
 } from '../../workflows/activity-contracts';
 import type { Account } from '../../workflows/engine/account';
-import { CHANNEL_PERMANENTLY_FAILED, SEND_OUTCOME_UNKNOWN } from '../../workflows/engine/failure-types';
+import {
+  CHANNEL_PERMANENTLY_FAILED,
+  CONTACT_WINDOW_CLOSED,
+  SEND_OUTCOME_UNKNOWN,
+} from '../../workflows/engine/failure-types';
 import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
 import { defaultLadder } from '../../workflows/engine/ladder';
 import {
@@ -183,6 +187,30 @@ export class DunningHistory {
         details: [details],
       })
       .workflowTask();
+    return this;
+  }
+
+  /**
+   * sendMessage refused with the non-retryable ContactWindowClosed: the attempt reached a worker at `at`, after the
+   * input's `notAfter`, and sent nothing.
+   */
+  sendAfterWindowClosed(input: SendMessageInput, summary: string, at: string): this {
+    const id = this.scheduleSend(input, summary);
+    this.builder
+      .advanceTo(at)
+      .activityFailed(id, {
+        message: `the contact window closed at ${input.notAfter} before this message went out; nothing was sent`,
+        type: CONTACT_WINDOW_CLOSED,
+        nonRetryable: true,
+        details: [{ channel: input.channel, code: 'contact_window_closed' }],
+      })
+      .workflowTask();
+    return this;
+  }
+
+  /** What `wf.patched(id)` records the first time new code takes the patched branch. */
+  patch(patchId: string): this {
+    this.builder.patchMarker(patchId);
     return this;
   }
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactChannel } from '../../workflows/engine/account';
-import { nextAllowedInstant, type ContactContext, type CountedContact } from '../../workflows/engine/contact-rules';
+import {
+  contactDeadline,
+  nextAllowedInstant,
+  type ContactContext,
+  type CountedContact,
+} from '../../workflows/engine/contact-rules';
 import { initialState, jitterFor, zonesOf } from '../../workflows/engine/state';
 import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../../workflows/engine/jurisdictions';
 import { defaultLadder } from '../../workflows/engine/ladder';
@@ -330,5 +335,45 @@ describe('unknown time zones and the per-account spread', () => {
       holidays: { country: 'US' },
     });
     expect(contactPolicyFor('AR')).toBeUndefined();
+  });
+});
+
+describe('the deadline a send must meet: the close of the contact window it was decided in', () => {
+  const CO = contactPolicyFor('CO')!;
+  const ES = contactPolicyFor('ES')!;
+
+  it('an SMS decided at 10:00 on a Wednesday in Bogotá must go out before 19:00 (Ley 2300 art. 3)', () => {
+    expect(contactDeadline(CO, ['America/Bogota'], 'sms', ms('2026-12-02T15:00:00Z'))).toEqual({
+      at: ms('2026-12-03T00:00:00Z'),
+      rule: 'CO:Ley 2300 de 2023 art. 3',
+      zone: 'America/Bogota',
+    });
+  });
+
+  it('on a Saturday in Bogotá the deadline is 15:00, when the short Saturday window closes', () => {
+    const deadline = contactDeadline(CO, ['America/Bogota'], 'sms', ms('2026-12-05T14:00:00Z'));
+    expect(wall('America/Bogota', deadline!.at)).toMatchObject({ date: '2026-12-05', hhmm: '15:00' });
+  });
+
+  it('a debtor in Spain with no known zone must be reached before 21:00 in Madrid, an hour before the Canaries', () => {
+    expect(contactDeadline(ES, ES.zones, 'email', ms('2026-12-09T10:00:00Z'))).toEqual({
+      at: ms('2026-12-09T20:00:00Z'),
+      rule: 'ES:RDL 1/2007 art. 96.2',
+      zone: 'Europe/Madrid',
+    });
+  });
+
+  it('without hours, the eve of a public holiday ends at midnight (Inmaculada Concepción, 8 December in Spain)', () => {
+    const withoutHours = { ...ES, windows: [] };
+    expect(contactDeadline(withoutHours, ['Europe/Madrid'], 'sms', ms('2026-12-07T11:00:00Z'))).toEqual({
+      at: ms('2026-12-07T23:00:00Z'),
+      rule: 'ES:RDL 1/2007 art. 96.2',
+      zone: 'Europe/Madrid',
+    });
+  });
+
+  it('a policy with neither hours nor holidays sets no deadline', () => {
+    const unbounded = { ...ES, windows: [], blockedDays: [] };
+    expect(contactDeadline(unbounded, ['Europe/Madrid'], 'sms', ms('2026-12-07T11:00:00Z'))).toBeNull();
   });
 });

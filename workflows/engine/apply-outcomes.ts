@@ -5,6 +5,7 @@ import type { Recorder } from './recorder';
 import type { EngineState } from './state';
 import { retire, withStep } from './transitions';
 import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
+import { formatLocalIso } from './zoned-time';
 
 /*
  * What became of an action: the activity's answer (sent, task created, failed) and, later, the provider's report
@@ -85,6 +86,22 @@ export function applyActionFailed(s: EngineState, e: EventOf<'actionFailed'>, r:
   const next = withStep(s, e.stepKey, { outcome: 'failed', at: e.at, reason: e.reason });
   r.record({ step: e.stepKey, outcome: 'skipped', reason: 'action_failed', detail: e.reason });
   return { ...next, pendingTasks: next.pendingTasks.filter((t) => t.taskKey !== e.stepKey) };
+}
+
+/**
+ * A send whose contact deadline passed before it went out (it waited in the queue, or for retries): nothing was
+ * sent, so the step stays open and `next` plans it again at the next allowed instant, with its moves. The record says
+ * why the message did not go out when it was planned.
+ */
+export function applyActionDeferred(s: EngineState, e: EventOf<'actionDeferred'>, r: Recorder): EngineState {
+  r.record({
+    step: e.stepKey,
+    outcome: 'moved',
+    reason: 'contact_window_closed',
+    rule: e.deadline.rule,
+    detail: `the ${e.channel} message had not gone out by ${formatLocalIso(e.deadline.zone, e.deadline.at)} (${e.deadline.zone}), when the rule stops contact`,
+  });
+  return s;
 }
 
 /**

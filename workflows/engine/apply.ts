@@ -4,7 +4,7 @@ import { applyAgentContact } from './apply-agent-contacts';
 import { applyAgreement, applyPromise } from './apply-commitments';
 import { applyOptOut } from './apply-consent';
 import { applyDisputeOpened, applyDisputeResolved } from './apply-disputes';
-import { applyActionFailed, applyActionSucceeded, applyDeliveryStatus } from './apply-outcomes';
+import { applyActionDeferred, applyActionFailed, applyActionSucceeded, applyDeliveryStatus } from './apply-outcomes';
 import { applyPayment, applyPaymentAfterClose } from './apply-payments';
 import type { EngineEvent } from './event';
 import { recorderAt, type Recorder } from './recorder';
@@ -68,5 +68,7 @@ function reduce(s: EngineState, event: EngineEvent, r: Recorder): EngineState {
       return applyActionSucceeded(s, event, r);
     case 'actionFailed':
       return applyActionFailed(s, event, r);
+    case 'actionDeferred':
+      return applyActionDeferred(s, event, r);
   }
 }

@@ -161,3 +161,43 @@ function distinctChannelRelease(
   const times = [...latest.values()].sort((a, b) => a - b);
   return times[latest.size - max]! + spanMs;
 }
+
+/** The instant a contact begun inside the rules must have happened by, and the rule that ends it there. */
+export interface ContactDeadline {
+  at: number;
+  rule: string;
+  zone: string;
+}
+
+/**
+ * The first instant after `t` at which the policy stops allowing a contact on `channel` that it allows at `t`: the
+ * close of today's contact window, or the start of a public holiday tomorrow, in any of the zones. Caps never close
+ * a stretch (a later contact only leaves more of the rolling window behind, and a new local day has its own count),
+ * so this is the deadline a send decided at `t` must meet; a send still queued or retried after it would be a
+ * contact outside the hours the law allows (e.g. 12 CFR 1006.6(b)(1)(i), Ley 2300 art. 3). `null`: no rule closes it.
+ */
+export function contactDeadline(
+  policy: ContactPolicy,
+  zones: readonly string[],
+  channel: ContactChannel,
+  t: number
+): ContactDeadline | null {
+  let earliest = null as ContactDeadline | null;
+  const consider = (at: number, rule: string, zone: string) => {
+    if (at > t && (earliest === null || at < earliest.at)) earliest = { at, rule, zone };
+  };
+  for (const zone of zones) {
+    const lp = localParts(zone, t);
+    for (const rule of policy.windows) {
+      const today = rule.hours[lp.weekday];
+      if (!applies(rule.channels, channel) || !today) continue;
+      consider(instantAt(zone, lp.date, parseLocalTime(today[1])), rule.rule, zone);
+    }
+    const tomorrow = addDays(lp.date, 1);
+    for (const rule of policy.blockedDays) {
+      if (rule.publicHolidays && applies(rule.channels, channel) && holidaysOf(policy).has(tomorrow))
+        consider(instantAt(zone, tomorrow, 0), rule.rule, zone);
+    }
+  }
+  return earliest;
+}

@@ -10,6 +10,7 @@ import type {
   PromiseInput,
 } from './account-events';
 import type { Channel } from './account';
+import type { ContactDeadline } from './contact-rules';
 import type { ActDecision } from './next';
 
 type At = { at: number };
@@ -39,6 +40,8 @@ export type EngineEvent =
         reason: string;
         code?: string;
       })
+  /** The send's contact deadline passed before the message went out: nothing was sent, the step is still to do. */
+  | ({ type: 'actionDeferred' } & At & { stepKey: string; channel: Channel; deadline: ContactDeadline })
   | ({ type: 'signalRejected' } & At & { signal: string; problem: string });
 
 /** The event of one type, e.g. `EventOf<'payment'>`. */

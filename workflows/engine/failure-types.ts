@@ -17,6 +17,13 @@ export const SEND_IN_FLIGHT = 'SendInFlight';
  */
 export const SEND_OUTCOME_UNKNOWN = 'SendOutcomeUnknown';
 
+/**
+ * Non-retryable: the send's contact deadline (the close of the debtor's contact window, see `contactDeadline`) passed
+ * before the message went out, because the attempt waited in the queue or for retries. Nothing was sent; the step is
+ * planned again for the next allowed instant.
+ */
+export const CONTACT_WINDOW_CLOSED = 'ContactWindowClosed';
+
 /** Reason recorded for a step whose message may or may not have gone out. */
 export const SEND_OUTCOME_UNKNOWN_REASON = 'send_outcome_unknown';
 
