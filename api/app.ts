@@ -43,6 +43,8 @@ export interface App {
   app: Express;
   metrics: ApiMetrics;
   store: ApiStore;
+  /** What the routes run with: for work the API does outside a request (the inbox's redelivery sweep). */
+  deps: RouteDeps;
 }
 
 export const API_INFO = { title: 'Cobranza', version: '1.0.0' };
@@ -128,5 +130,5 @@ export function createApp(deps: AppDeps): App {
   app.use(router);
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
-  return { app, metrics, store };
+  return { app, metrics, store, deps: routeDeps };
 }

@@ -37,6 +37,8 @@ export interface ApiConfig {
   creditor?: Creditor | undefined;
   /** How long one Temporal call may take before the API answers 503 (default 1.5 s). */
   temporalCallTimeoutMs?: number | undefined;
+  /** How often the API sweeps its inbox for events Temporal did not take (0: never; default 30 s). */
+  inboxRedeliveryIntervalMs?: number | undefined;
 }
 
 const intFrom = (fallback: number) =>
@@ -62,6 +64,7 @@ const EnvSchema = z.object({
   API_BATCH_MAX_ITEMS: intFrom(5000),
   API_BATCH_CONCURRENCY: intFrom(16),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: intFrom(0),
+  INBOX_REDELIVERY_INTERVAL_MS: intFrom(30_000),
   // An empty variable (`UNSUBSCRIBE_SECRET=` in a .env file) means unset, as for the worker.
   UNSUBSCRIBE_SECRET: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     acceptedCurrencies:
       e.ACCEPTED_CURRENCIES !== undefined ? parseAcceptedCurrencies(e.ACCEPTED_CURRENCIES) : undefined,
     creditor: creditorFrom(e),
+    inboxRedeliveryIntervalMs: e.INBOX_REDELIVERY_INTERVAL_MS,
   };
 }
 

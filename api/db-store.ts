@@ -10,8 +10,12 @@ import {
 import { appendAuditEvent } from '../db/repositories/audit-events';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import {
+  countUndelivered,
+  findPlacementsByPhone,
   getPlacement,
   listReceivedPayments,
+  listUndelivered,
+  listUndeliveredOptOuts,
   markDelivered,
   receiveOptOut,
   receivePayment,
@@ -77,9 +81,14 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
         .where((eb) => eb.or([eb('phone', '=', phone), eb('whatsapp', '=', phone)]))
         .limit(50)
         .execute();
-      return rows.map((r) => r.id);
+      // Placed, but the workflow has not written the account's row yet: a STOP must reach it all the same.
+      const placed = await findPlacementsByPhone(db(), phone);
+      return [...new Set([...rows.map((r) => r.id), ...placed])];
     },
     receiveOptOut: (accountId, o) => receiveOptOut(db(), accountId, o),
+    listUndeliveredOptOuts: (accountId) => listUndeliveredOptOuts(db(), accountId),
+    listUndelivered: (options) => listUndelivered(db(), options),
+    countUndelivered: () => countUndelivered(db()),
     markDelivered: (accountId, events, delivery) => markDelivered(db(), accountId, events, delivery),
     async appendAuditEvent(event) {
       await appendAuditEvent(db(), event);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -9,6 +9,8 @@ export interface ApiMetrics {
   accountsPlaced: Counter<'result'>;
   paymentsApplied: Counter<'result'>;
   promisesRecorded: Counter<'kind'>;
+  inboxRedelivered: Counter<'kind' | 'outcome'>;
+  inboxUndelivered: Gauge<never>;
 }
 
 /** The API's metrics on the given registry (one registry per app, so tests and benches stay independent). */
@@ -57,6 +59,17 @@ export function createApiMetrics(registry: Registry, opts: { defaultMetrics?: bo
       name: 'cobranza_promises_recorded_total',
       help: 'Promises to pay and payment agreements recorded by agents',
       labelNames: ['kind'],
+      registers,
+    }),
+    inboxRedelivered: new Counter({
+      name: 'cobranza_inbox_redelivered_total',
+      help: 'Inbox events the redelivery sweep handed to their workflow, by kind and outcome (delivered, closed, failed)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    inboxUndelivered: new Gauge({
+      name: 'cobranza_inbox_undelivered',
+      help: 'Inbox events (placements, payments, opt-outs) recorded but not yet handed to their workflow',
       registers,
     }),
   };

@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { dunningWorkflow } from '../workflows/dunning-workflow';
+import type { Account } from '../workflows/engine/account';
 import { contactPolicyFor } from '../workflows/engine/jurisdictions';
-import { defaultLadder } from '../workflows/engine/ladder';
+import { defaultLadder, type Ladder } from '../workflows/engine/ladder';
 import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../workflows/search-attributes';
 import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { placementProblems } from '../workflows/engine/placement-problems';
@@ -62,17 +63,48 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   });
   if (found.length > 0 || !policy)
     throw new ProblemError(422, 'invalid-account', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
-  const workflowId = workflowIdFor(account.id);
-  // Received first: a start that fails is healed by the next payment's signal-with-start from this record.
+  // Received first: a start that fails is healed by the next payment's signal-with-start from this record, or by the
+  // inbox's redelivery sweep.
   await deps.store.receivePlacement({ account, ladder });
+  const started = await startPlacement(deps, { account, ladder });
+  if (started.outcome === 'closed')
+    throw accountClosed(account.id, started.status, 'an account id is one debt; place a new debt under a new id');
+  return {
+    accountId: account.id,
+    workflowId: workflowIdFor(account.id),
+    ladder: { id: ladder.id, version: ladder.version },
+    created: started.outcome === 'started',
+    pendingPayments: started.pendingPayments,
+  };
+}
+
+/** What became of a placement's start: started (with what was received before it), already running, or closed. */
+export type PlacementStart =
+  | { outcome: 'started'; pendingPayments: number }
+  | { outcome: 'already_running'; pendingPayments: 0 }
+  | { outcome: 'closed'; status: string };
+
+/**
+ * Starts the workflow of a placement already in the inbox, with every payment and undelivered opt-out received so
+ * far, and notes in the inbox how they were delivered. Used by the placement itself and by the redelivery sweep.
+ */
+export async function startPlacement(
+  deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
+  placement: { account: Account; ladder: Ladder }
+): Promise<PlacementStart> {
+  const { account, ladder } = placement;
+  const policy = contactPolicyFor(account.debtor.jurisdiction);
+  if (!policy) throw new Error(`no contact policy for ${account.debtor.jurisdiction}; placement checks prevent this`);
   const pendingPayments = await deps.store.listPayments(account.id);
+  // A STOP or a cease request may have arrived between the inbox write and a start that failed.
+  const pendingOptOuts = await deps.store.listUndeliveredOptOuts(account.id);
   const input: DunningWorkflowInput = {
     account,
     ladder,
     policy,
     ...(pendingPayments.length > 0 && { pendingPayments }),
+    ...(pendingOptOuts.length > 0 && { pendingOptOuts: pendingOptOuts.map((o) => o.optOut) }),
   };
-  const base = { accountId: account.id, workflowId, ladder: { id: ladder.id, version: ladder.version } };
   try {
     await deps.temporal.workflow.start(dunningWorkflow, {
       ...dunningStartOptions(input),
@@ -81,21 +113,21 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const closed = await closedStatusOf(deps, account.id);
-    if (closed !== undefined)
-      throw accountClosed(account.id, closed, 'an account id is one debt; place a new debt under a new id');
+    if (closed !== undefined) return { outcome: 'closed', status: closed };
     await deps.store.markDelivered(account.id, [{ kind: 'placement', key: account.id }], 'already_running');
     deps.metrics.accountsPlaced.inc({ result: 'existing' });
-    return { ...base, created: false, pendingPayments: 0 };
+    return { outcome: 'already_running', pendingPayments: 0 };
   }
   await deps.store.markDelivered(
     account.id,
     [
       { kind: 'placement', key: account.id },
       ...pendingPayments.map((p) => ({ kind: 'payment' as const, key: p.paymentId })),
+      ...pendingOptOuts.map((o) => ({ kind: 'opt_out' as const, key: o.key })),
     ],
     'started'
   );
   deps.metrics.workflowsStarted.inc();
   deps.metrics.accountsPlaced.inc({ result: 'created' });
-  return { ...base, created: true, pendingPayments: pendingPayments.length };
+  return { outcome: 'started', pendingPayments: pendingPayments.length };
 }

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrator';
 import type { Database } from '../db/schema';
 import { createApp, createLogger } from './app';
 import { loadConfig } from './config';
+import { startInboxRedelivery } from './inbox-redelivery';
 
 /**
  * `npm run start:api`: the HTTP API alone. It listens at once and serves /healthz even while Temporal or the
@@ -53,7 +54,13 @@ function main(): void {
   })();
 
   // /readyz asks Temporal on every probe (createApp's default), so it recovers when Temporal comes back.
-  const { app } = createApp({ temporal: client, db, config, logger });
+  const { app, deps } = createApp({ temporal: client, db, config, logger });
+  // Whatever Temporal did not take (it answered 503, or a process stopped between the write and the hand-over) is
+  // handed over by this sweep once both are back; a minute's grace leaves each event to its own request first.
+  const stopRedelivery =
+    config.inboxRedeliveryIntervalMs !== undefined && config.inboxRedeliveryIntervalMs > 0
+      ? startInboxRedelivery(deps, { intervalMs: config.inboxRedeliveryIntervalMs, minAgeMs: 60_000, limit: 200 })
+      : () => undefined;
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '0.0.0.0';
   const server = app.listen(port, host, (err?: Error) => {
@@ -68,6 +75,7 @@ function main(): void {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopRedelivery();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(() => {

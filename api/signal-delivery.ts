@@ -29,8 +29,8 @@ export async function deliverSignal<K extends SignalName>(
   placed: { account: Account; ladder: Ladder | undefined },
   name: K,
   payload: SignalInput<K>,
-  /** The payment this signal carries, so it does not travel twice (as the signal and as a pending payment). */
-  options: { carriesPaymentId?: string } = {}
+  /** The inbox event this signal carries, so it does not travel twice (as the signal and as a pending event). */
+  options: { carriesPaymentId?: string; carriesOptOutKey?: string } = {}
 ): Promise<SignalDelivery> {
   const { account, ladder } = placed;
   const policy = contactPolicyFor(account.debtor.jurisdiction);
@@ -39,15 +39,20 @@ export async function deliverSignal<K extends SignalName>(
       await signalAccount(deps, account.id, name, payload);
       return { outcome: 'signalled' };
     }
-    // Payments the workflow may not have seen (a signal that failed) travel with a start.
+    // Payments and opt-outs the workflow may not have seen (a signal that failed) travel with a start; a running
+    // workflow ignores them, and the inbox's redelivery sweep signals whatever is still undelivered.
     const pendingPayments = (await deps.store.listPayments(account.id)).filter(
       (p) => p.paymentId !== options.carriesPaymentId
     );
+    const pendingOptOuts = (await deps.store.listUndeliveredOptOuts(account.id))
+      .filter((o) => o.key !== options.carriesOptOutKey)
+      .map((o) => o.optOut);
     const input: DunningWorkflowInput = {
       account,
       ladder,
       policy,
       ...(pendingPayments.length > 0 && { pendingPayments }),
+      ...(pendingOptOuts.length > 0 && { pendingOptOuts }),
     };
     await deps.temporal.workflow.signalWithStart(dunningWorkflow, {
       ...dunningStartOptions(input),

@@ -2,6 +2,7 @@ import type { Account, Channel } from '../workflows/engine/account';
 import type { PaymentInput } from '../workflows/engine/account-events';
 import type { Ladder } from '../workflows/engine/ladder';
 import type { AgentTaskStatus, OptOutChannel, OptOutSource } from '../db/schema';
+import type { UndeliveredEvent, UndeliveredOptOut } from '../db/repositories/inbox';
 
 /**
  * What the API needs from the system of record: it writes only its inbox, the audit log of what it did itself,
@@ -40,6 +41,12 @@ export interface ApiStore {
       receivedAt: string;
     }
   ): Promise<{ key: string }>;
+  /** Opt-outs received for an account that no workflow has yet: they travel with every start of its workflow. */
+  listUndeliveredOptOuts(accountId: string): Promise<UndeliveredOptOut[]>;
+  /** Events no workflow has yet, received before `receivedBefore`, oldest first (the redelivery sweep's work). */
+  listUndelivered(options: { receivedBefore: Date; limit: number }): Promise<UndeliveredEvent[]>;
+  /** How many received events no workflow has yet. */
+  countUndelivered(): Promise<number>;
   /** What became of inbox events: `delivery` is how the workflow got them, or why not (`closed:<status>`). */
   markDelivered(
     accountId: string,

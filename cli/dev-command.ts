@@ -5,6 +5,7 @@ import { Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createTransportsFromEnv } from '../activities/messaging/messaging-config';
 import { createApp } from '../api/app';
+import { startInboxRedelivery } from '../api/inbox-redelivery';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { createCodecServer } from '../codec/codec-server';
 import { createDataConverter } from '../codec/data-converter';
@@ -111,8 +112,9 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   });
   const running = Promise.all(workers.map((w) => w.run()));
 
-  const { app } = createApp({ temporal: temporal.client, db: database.db, config, logger });
+  const { app, deps } = createApp({ temporal: temporal.client, db: database.db, config, logger });
   const server = await listen(app, port);
+  const stopRedelivery = startInboxRedelivery(deps, { intervalMs: 30_000, minAgeMs: 60_000, limit: 200 });
 
   const api = `http://localhost:${port}`;
   const lines = [
@@ -169,6 +171,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
   process.on('SIGTERM', stop);
   await stopping;
   process.stdout.write('stopping…\n');
+  stopRedelivery();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   codec?.close();
   for (const w of workers) w.shutdown();

@@ -157,6 +157,7 @@ export async function dunningWorkflow(input: DunningWorkflowInput): Promise<Dunn
     // What placement itself decided (a time zone that cannot be trusted, say) is part of the story too.
     for (const d of state.decisions) unrecorded.push(auditOf(d, 'workflow'));
     for (const p of input.pendingPayments ?? []) receive('paymentReceived')(p);
+    for (const o of input.pendingOptOuts ?? []) receive('optOut')(o);
   }
 
   let steps = 0;
@@ -380,6 +381,6 @@ function shouldContinueAsNew(input: DunningWorkflowInput, steps: number): boolea
 }
 
 function withoutStart(input: DunningWorkflowInput): DunningWorkflowInput {
-  const { pendingPayments: _pending, state: _state, ...rest } = input;
+  const { pendingPayments: _payments, pendingOptOuts: _optOuts, state: _state, ...rest } = input;
   return rest;
 }

@@ -1,5 +1,5 @@
 import type { Account } from './engine/account';
-import type { PaymentInput } from './engine/account-events';
+import type { OptOutInput, PaymentInput } from './engine/account-events';
 import type { ContactPolicy } from './engine/contact-policy';
 import type { EngineState } from './engine/state';
 import type { Ladder } from './engine/ladder';
@@ -21,6 +21,8 @@ export interface DunningWorkflowInput {
   policy: ContactPolicy;
   /** Payments recorded before the workflow existed; applied first, deduplicated by payment id. */
   pendingPayments?: PaymentInput[];
+  /** Opt-outs and cease requests received before the workflow existed (a STOP while its start was failing). */
+  pendingOptOuts?: OptOutInput[];
   /** Carried across continue-as-new; absent on the first run. */
   state?: EngineState;
   /** Tests only: continue as new after this many workflow steps instead of waiting for the SDK's suggestion. */

@@ -4,7 +4,7 @@ import type { RouteDeps } from '../deps';
 import { problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
 import { AccountIdParams, OptOutRequest, OptOutResponse } from '../schemas';
-import { deliverSignal, deliveryOf } from '../signal-delivery';
+import { receiveAndDeliverOptOut } from '../opt-out-delivery';
 
 /** Letters and calls arrive late and clocks drift: a receivedAt this far ahead of the API's clock is a mistake. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -40,17 +40,10 @@ export function registerOptOutRoutes(ctx: RouteContext, deps: RouteDeps): void {
       const now = deps.now();
       if (body.receivedAt !== undefined && Date.parse(body.receivedAt) > now + CLOCK_SKEW_MS)
         throw problems.unprocessable(`receivedAt ${body.receivedAt} lies in the future`, 'receivedAt');
-      const placed = await deps.store.getPlacedAccount(params.id);
-      if (!placed) throw problems.notFound(`account ${params.id} is not known`, 'id');
+      if (!(await deps.store.getPlacedAccount(params.id)))
+        throw problems.notFound(`account ${params.id} is not known`, 'id');
       const actor = body.actor ?? res.locals.principal!.label;
       const receivedAt = new Date(body.receivedAt ?? now);
-      // Received before anything else: whatever Temporal answers, the request is on file.
-      const received = await deps.store.receiveOptOut(params.id, {
-        channel: body.channel,
-        source: body.source,
-        actor,
-        receivedAt: receivedAt.toISOString(),
-      });
       await deps.store.appendAuditEvent({
         accountId: params.id,
         actor,
@@ -60,8 +53,9 @@ export function registerOptOutRoutes(ctx: RouteContext, deps: RouteDeps): void {
         at: receivedAt,
       });
       const optOut = { channel: body.channel, source: body.source, actor, receivedAt: receivedAt.toISOString() };
-      const delivery = await deliverSignal(deps, placed, 'optOut', optOut);
-      await deps.store.markDelivered(params.id, [{ kind: 'opt_out', key: received.key }], deliveryOf(delivery));
+      // Received before Temporal is asked: whatever it answers, the request is on file.
+      const delivery = await receiveAndDeliverOptOut(deps, params.id, optOut);
+      if (delivery.outcome === 'unknown_account') throw problems.notFound(`account ${params.id} is not known`, 'id');
       if (delivery.outcome === 'closed')
         throw accountClosed(params.id, delivery.status, `the ${body.channel} opt-out is recorded`, {
           optOutRecorded: true,

@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import { verifyUnsubscribeToken } from '../../activities/messaging/unsubscribe-token';
@@ -6,9 +5,9 @@ import { UNSUBSCRIBE_PATH } from '../../activities/messaging/webhook-paths';
 import { workflowIdFor } from '../../workflows/workflow-input';
 import type { WebhookDeduper } from '../dedupe';
 import type { RouteDeps } from '../deps';
+import { receiveAndDeliverOptOut } from '../opt-out-delivery';
 import { ProblemError } from '../problem';
 import { addRoute, type RouteContext } from '../route';
-import { signalWorkflow } from '../signals';
 
 /** What every email's unsubscribe link carries (activities/messaging/create-messaging-activities.ts). */
 export const UnsubscribeQuery = z.object({
@@ -130,16 +129,12 @@ export function registerUnsubscribeRoutes(ctx: RouteContext, deps: RouteDeps, de
     const known =
       accountId !== undefined && accountId !== '' && (await deps.store.getPlacedAccount(accountId)) !== undefined;
     const receivedAt = new Date(deps.now()).toISOString();
-    // Received before it is signalled: whatever Temporal answers, the debtor's request is on file.
-    if (known) await deps.store.receiveOptOut(accountId, { channel: 'email', source: 'link', receivedAt });
-    let verdict = known ? 'applied' : 'unknown_account';
-    try {
-      await signalWorkflow(deps, q.wf, 'optOut', { channel: 'email', source: 'link', receivedAt });
-    } catch (err) {
-      // Closed or never started: no email will follow from it, so the debtor's request is already satisfied.
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      verdict = 'unknown_workflow';
-    }
+    // Received before it is signalled: whatever Temporal answers, the debtor's request is on file. Closed or never
+    // placed: no email will follow from it, so the debtor's request is already satisfied.
+    const delivery = known
+      ? await receiveAndDeliverOptOut(deps, accountId, { channel: 'email', source: 'link', receivedAt })
+      : undefined;
+    const verdict = delivery?.outcome === 'signalled' ? 'applied' : 'unknown_workflow';
     await dedupe.mark(key, { provider: 'unsubscribe', type: `${type}_opt_out`, ...(known && { accountId }) });
     count(type, verdict);
   }

@@ -7,6 +7,7 @@ import type { OptOutInput } from '../../workflows/engine/account-events';
 import { workflowIdFor } from '../../workflows/workflow-input';
 import type { WebhookDeduper } from '../dedupe';
 import type { RouteDeps } from '../deps';
+import { receiveAndDeliverOptOut } from '../opt-out-delivery';
 import { ProblemError, problems } from '../problem';
 import { addRoute, requireContentType, type RouteContext } from '../route';
 import { SendgridEvents, WebhookAck } from '../schemas';
@@ -108,17 +109,18 @@ export function registerSendgridWebhooks(ctx: RouteContext, deps: RouteDeps, ded
         at,
         ...(e.type !== undefined && { errorCode: e.type }),
       });
+    let verdict = 'applied';
     if (effect.kind === 'optOut' && e.accountId !== undefined) {
+      // An unsubscribe or a spam report is the debtor's opt-out: received, then delivered by signal-with-start.
       const email = typeof e.email === 'string' ? e.email : undefined;
-      await deps.store.receiveOptOut(e.accountId, {
+      const delivery = await receiveAndDeliverOptOut(deps, e.accountId, {
         channel: 'email',
         source: effect.source,
         receivedAt: at.toISOString(),
         ...(email !== undefined && { address: email }),
       });
-    }
-    let verdict = 'applied';
-    if (!workflowId) verdict = 'unrouted';
+      if (delivery.outcome !== 'signalled') verdict = 'unknown_workflow';
+    } else if (!workflowId) verdict = 'unrouted';
     else {
       try {
         if (effect.kind === 'delivery')

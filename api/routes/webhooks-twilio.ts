@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import twilio from 'twilio';
-import { workflowIdFor } from '../../workflows/workflow-input';
 import type { WebhookDeduper } from '../dedupe';
 import type { RouteDeps } from '../deps';
+import { receiveAndDeliverOptOut } from '../opt-out-delivery';
 import { optOutKeyword } from '../opt-out-keywords';
 import { ProblemError, problems } from '../problem';
 import { addRoute, requireContentType, type RouteContext } from '../route';
@@ -169,22 +169,17 @@ export function registerTwilioWebhooks(ctx: RouteContext, deps: RouteDeps, dedup
       const channel = whatsapp ? ('whatsapp' as const) : ('sms' as const);
       const phone = whatsapp ? body.From.slice('whatsapp:'.length) : body.From;
       const accountIds = await deps.store.findAccountIdsByPhone(phone);
-      const at = new Date(deps.now());
+      const receivedAt = new Date(deps.now()).toISOString();
       let signalled = 0;
       for (const accountId of accountIds) {
-        const receivedAt = at.toISOString();
-        await deps.store.receiveOptOut(accountId, { channel, address: phone, source: 'keyword', keyword, receivedAt });
-        try {
-          await signalWorkflow(deps, workflowIdFor(accountId), 'optOut', {
-            channel,
-            source: 'keyword',
-            keyword,
-            receivedAt,
-          });
-          signalled++;
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        }
+        const delivery = await receiveAndDeliverOptOut(deps, accountId, {
+          channel,
+          address: phone,
+          source: 'keyword',
+          keyword,
+          receivedAt,
+        });
+        if (delivery.outcome === 'signalled') signalled++;
       }
       await dedupe.mark(key, { provider: 'twilio', type: 'inbound_opt_out' });
       count('inbound', accountIds.length === 0 ? 'unknown_sender' : signalled > 0 ? 'applied' : 'unknown_workflow');

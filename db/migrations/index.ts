@@ -4,6 +4,7 @@ import * as contactAttemptLease from './2026_12_01_0001_contact_attempt_lease';
 import * as accountLadderSnapshot from './2026_12_02_0001_account_ladder_snapshot';
 import * as callsCreditAndOptOutSources from './2026_12_02_0002_calls_credit_and_opt_out_sources';
 import * as inbox from './2026_12_03_0001_inbox';
+import * as inboxRecentPlacements from './2026_12_03_0900_inbox_recent_placements';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0001_account_ladder_snapshot': accountLadderSnapshot,
   '2026_12_02_0002_calls_credit_and_opt_out_sources': callsCreditAndOptOutSources,
   '2026_12_03_0001_inbox': inbox,
+  '2026_12_03_0900_inbox_recent_placements': inboxRecentPlacements,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -163,3 +163,101 @@ export async function markDelivered(
       .execute()
   );
 }
+
+/** An opt-out no workflow has yet: its inbox key, and the optOut signal's payload. */
+export interface UndeliveredOptOut {
+  key: string;
+  optOut: OptOutInput;
+}
+
+/** The opt-outs received for `accountId` that no workflow has yet, oldest first. */
+export async function listUndeliveredOptOuts(db: Kysely<Database>, accountId: string): Promise<UndeliveredOptOut[]> {
+  const rows = await withDatabaseErrors(() =>
+    db
+      .selectFrom('inbox_events')
+      .select(['key', 'payload'])
+      .where('account_id', '=', accountId)
+      .where('kind', '=', 'opt_out')
+      .where('delivered_at', 'is', null)
+      .orderBy('received_at')
+      .orderBy('id')
+      .execute()
+  );
+  return rows.map((r) => ({ key: r.key, optOut: optOutSignalOf(r.payload as unknown as ReceivedOptOut) }));
+}
+
+/** The optOut signal's payload for an opt-out as received: the evidence (the address) stays in the inbox. */
+export function optOutSignalOf(received: ReceivedOptOut): OptOutInput {
+  const { address: _address, ...signal } = received;
+  return signal;
+}
+
+/** An inbox event no workflow has yet. */
+export interface UndeliveredEvent {
+  accountId: string;
+  kind: InboxEventKind;
+  key: string;
+  payload: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+/**
+ * Events received before `receivedBefore` that no workflow has yet (the API answered 503, or stopped between the
+ * write and the hand-over), oldest first: what the redelivery sweep hands over.
+ */
+export async function listUndelivered(
+  db: Kysely<Database>,
+  options: { receivedBefore: Date; limit: number }
+): Promise<UndeliveredEvent[]> {
+  const rows = await withDatabaseErrors(() =>
+    db
+      .selectFrom('inbox_events')
+      .select(['account_id', 'kind', 'key', 'payload', 'received_at'])
+      .where('delivered_at', 'is', null)
+      .where('received_at', '<', options.receivedBefore)
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(options.limit)
+      .execute()
+  );
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    kind: r.kind,
+    key: r.key,
+    payload: r.payload,
+    receivedAt: new Date(r.received_at),
+  }));
+}
+
+/** How many received events no workflow has yet: the redelivery sweep's backlog. */
+export async function countUndelivered(db: Kysely<Database>): Promise<number> {
+  const row = await withDatabaseErrors(() =>
+    db
+      .selectFrom('inbox_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('delivered_at', 'is', null)
+      .executeTakeFirstOrThrow()
+  );
+  return Number(row.n);
+}
+
+/**
+ * Accounts placed with this sms or whatsapp number whose workflow has not written the account row yet: placements
+ * still undelivered, or received in the last day (a workflow writes its row within seconds of its start).
+ */
+export async function findPlacementsByPhone(db: Kysely<Database>, phone: string): Promise<string[]> {
+  const debtor = sql`payload -> 'account' -> 'debtor'`;
+  const rows = await withDatabaseErrors(() =>
+    db
+      .selectFrom('inbox_events')
+      .select('account_id')
+      .where('kind', '=', 'placement')
+      .where((eb) =>
+        eb.or([eb('delivered_at', 'is', null), eb('received_at', '>', sql<Date>`now() - interval '1 day'`)])
+      )
+      .where((eb) => eb.or([eb(sql`${debtor} ->> 'phone'`, '=', phone), eb(sql`${debtor} ->> 'whatsapp'`, '=', phone)]))
+      .limit(50)
+      .execute()
+  );
+  return rows.map((r) => r.account_id);
+}
