@@ -1,3 +1,4 @@
+import type { Account } from '../../workflows/engine/account';
 import { ana } from '../personas';
 import { DunningHistory, inputFor, sent } from './dunning-history';
 
@@ -35,17 +36,22 @@ export function agentTaskForAna(call: { opensAt: string; closesAt: string }) {
   } as const;
 }
 
+/** Ana placed on 2026-11-20 at 09:00 local, when her pre-due nudge falls due: 2026-11-28 at 10:51:01 local. */
+export function anaAtPreDueNudge(account: Account = ana({ paymentLink: ANA_PAYMENT_LINK })): DunningHistory {
+  return new DunningHistory(inputFor(account), '2026-11-20T15:00:00.000Z')
+    .task()
+    .upsert()
+    .record('record decisions before waiting (pre-due nudge: scheduled)')
+    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
+    .fire();
+}
+
 /**
  * Ana never pays: placed on 2026-11-20 at 09:00 local, the pre-due nudge, the day-1 SMS, the week-1 email and the
  * agent task (which may call her until 22:00 that day), then the wait for the final notice on 2026-12-31.
  */
 export function anaUnpaidUntilFinalNotice(): DunningHistory {
-  return new DunningHistory(inputFor(ana({ paymentLink: ANA_PAYMENT_LINK })), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
+  return anaAtPreDueNudge()
     .send(
       {
         ...SMS_TO_ANA,

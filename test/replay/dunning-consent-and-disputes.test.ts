@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
+import { EMAIL_TO_ANA, SMS_TO_ANA, anaAtPreDueNudge } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { LOJA_EXEMPLO, ana, joao } from './scenarios/accounts';
@@ -27,12 +27,7 @@ const JOAO = {
 } as const;
 
 function anaAfterDay1Sms(): DunningHistory {
-  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
+  return anaAtPreDueNudge()
     .send(
       {
         ...SMS_TO_ANA,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
-import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
+import { SMS_TO_ANA, anaAtPreDueNudge } from '../../scenarios/histories/ana-ladder';
+import type { DunningHistory } from '../../scenarios/histories/dunning-history';
+import { WORKFLOWS_PATH, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana } from './scenarios/accounts';
 import { changesRecordedAs, timeline } from './scenarios/recording-readers';
 
 const replayer = createReplayer(WORKFLOWS_PATH);
@@ -14,12 +14,7 @@ const NUDGE = { ...SMS_TO_ANA, stepKey: 'pre-due-nudge', template: 'pre_due_nudg
  * takes it until 22:00:30: the activity refuses it, and the workflow plans it again for the next morning.
  */
 function nudgeQueuedPastTheWindow(): DunningHistory {
-  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
+  return anaAtPreDueNudge()
     .patch('contact-deadline')
     .sendAfterWindowClosed(
       { ...NUDGE, referenceDate: '2026-12-01', notAfter: '2026-11-29T04:00:00.000Z' },

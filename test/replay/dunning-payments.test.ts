@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_TO_ANA, SMS_TO_ANA } from '../../scenarios/histories/ana-ladder';
+import { EMAIL_TO_ANA, SMS_TO_ANA, anaAtPreDueNudge } from '../../scenarios/histories/ana-ladder';
 import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
 import { ana } from './scenarios/accounts';
@@ -13,12 +13,7 @@ const ANA_EMAIL = { ...EMAIL_TO_ANA, referenceDate: '2026-12-01' } as const;
 
 /** Placed on 2026-11-20 09:00 local, the pre-due nudge sent on 2026-11-28, waiting for the day-1 SMS. */
 function anaAfterPreDueNudge(): DunningHistory {
-  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
+  return anaAtPreDueNudge()
     .send(
       { ...ANA_SMS, stepKey: 'pre-due-nudge', template: 'pre_due_nudge', amountMinor: 150_000 },
       'pre-due nudge via sms',

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecordChange } from '../../workflows/activity-contracts';
-import { EMAIL_TO_ANA, SMS_TO_ANA, agentTaskForAna } from '../../scenarios/histories/ana-ladder';
-import { DunningHistory, WORKFLOWS_PATH, inputFor, sent } from '../../scenarios/histories/dunning-history';
+import { EMAIL_TO_ANA, SMS_TO_ANA, agentTaskForAna, anaAtPreDueNudge } from '../../scenarios/histories/ana-ladder';
+import type { DunningHistory } from '../../scenarios/histories/dunning-history';
+import { WORKFLOWS_PATH, sent } from '../../scenarios/histories/dunning-history';
 import { createReplayer } from '../helpers/replay-harness';
-import { ana } from './scenarios/accounts';
 import { recordedChanges, sends, timeline, timers } from './scenarios/recording-readers';
 
 // Ana López (MXN 1,500.00 due 2026-12-01, Mexico City, steps at hh:51:01 local). Agent Lucía takes a promise to pay
@@ -15,12 +15,7 @@ const MIN = 60_000;
 
 /** Pre-due nudge and day-1 SMS sent, waiting for the week-1 email, when Ana promises to pay. */
 function anaPromises(amountMinor: number): DunningHistory {
-  return new DunningHistory(inputFor(ana()), '2026-11-20T15:00:00.000Z')
-    .task()
-    .upsert()
-    .record('record decisions before waiting (pre-due nudge: scheduled)')
-    .waitUntil('2026-11-28T16:51:01.000Z', 'pre-due nudge: scheduled')
-    .fire()
+  return anaAtPreDueNudge()
     .send(
       {
         ...SMS_TO_ANA,
