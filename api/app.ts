@@ -24,6 +24,9 @@ import { registerTwilioWebhooks } from './routes/webhooks-twilio';
 import { registerUnsubscribeRoutes } from './routes/unsubscribe';
 import type { ApiStore } from './store';
 import { temporalAnswers, withCallDeadlines } from './temporal-deadline';
+import { consoleRouter } from './console/console-routes';
+import { CONSOLE_BASE } from './console/console-view';
+import { ConsoleSessions } from './console/session';
 
 export interface AppDeps {
   temporal: TemporalClient;
@@ -128,6 +131,10 @@ export function createApp(deps: AppDeps): App {
   registerPreviewRoutes(ctx);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);
   app.use(router);
+  app.use(
+    CONSOLE_BASE,
+    consoleRouter(routeDeps, ctx.auth, ConsoleSessions.withSecret(deps.config.consoleSessionSecret))
+  );
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return { app, metrics, store, deps: routeDeps };

@@ -37,6 +37,8 @@ export interface ApiConfig {
   creditor?: Creditor | undefined;
   /** How long one Temporal call may take before the API answers 503 (default 1.5 s). */
   temporalCallTimeoutMs?: number | undefined;
+  /** Signs the agent console's session cookies; without it, sessions last as long as the process. */
+  consoleSessionSecret?: string | undefined;
   /** How often the API sweeps its inbox for events Temporal did not take (0: never; default 30 s). */
   inboxRedeliveryIntervalMs?: number | undefined;
 }
@@ -65,6 +67,10 @@ const EnvSchema = z.object({
   API_BATCH_CONCURRENCY: intFrom(16),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: intFrom(0),
   INBOX_REDELIVERY_INTERVAL_MS: intFrom(30_000),
+  CONSOLE_SESSION_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().min(32, 'CONSOLE_SESSION_SECRET must be at least 32 characters').optional()
+  ),
   // An empty variable (`UNSUBSCRIBE_SECRET=` in a .env file) means unset, as for the worker.
   UNSUBSCRIBE_SECRET: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       e.ACCEPTED_CURRENCIES !== undefined ? parseAcceptedCurrencies(e.ACCEPTED_CURRENCIES) : undefined,
     creditor: creditorFrom(e),
     inboxRedeliveryIntervalMs: e.INBOX_REDELIVERY_INTERVAL_MS,
+    consoleSessionSecret: e.CONSOLE_SESSION_SECRET,
   };
 }
 

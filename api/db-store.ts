@@ -7,7 +7,7 @@ import {
   type AgentTask,
   type AgentTaskCall,
 } from '../db/repositories/agent-tasks';
-import { appendAuditEvent } from '../db/repositories/audit-events';
+import { appendAuditEvent, listAuditEvents } from '../db/repositories/audit-events';
 import { createContactAttemptStore } from '../db/repositories/contact-attempts';
 import {
   countUndelivered,
@@ -89,6 +89,7 @@ export function createDbStore(dbOrGetter: Kysely<Database> | (() => Kysely<Datab
     listUndeliveredOptOuts: (accountId) => listUndeliveredOptOuts(db(), accountId),
     listUndelivered: (options) => listUndelivered(db(), options),
     countUndelivered: () => countUndelivered(db()),
+    listAuditEvents: (accountId) => listAuditEvents(db(), accountId),
     markDelivered: (accountId, events, delivery) => markDelivered(db(), accountId, events, delivery),
     async appendAuditEvent(event) {
       await appendAuditEvent(db(), event);

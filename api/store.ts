@@ -3,6 +3,7 @@ import type { PaymentInput } from '../workflows/engine/account-events';
 import type { Ladder } from '../workflows/engine/ladder';
 import type { AgentTaskStatus, OptOutChannel, OptOutSource } from '../db/schema';
 import type { UndeliveredEvent, UndeliveredOptOut } from '../db/repositories/inbox';
+import type { AuditEventRecord } from '../db/repositories/audit-events';
 
 /**
  * What the API needs from the system of record: it writes only its inbox, the audit log of what it did itself,
@@ -71,6 +72,8 @@ export interface ApiStore {
   getAgentTask(taskId: string): Promise<AgentTaskView | undefined>;
   claimAgentTask(taskId: string, assignee: string): Promise<AgentTaskView>;
   completeAgentTask(taskId: string, done: { outcome: string; note?: string; by: string }): Promise<AgentTaskView>;
+  /** The account's audit log, oldest first: every decision of its workflow and every action of a person. */
+  listAuditEvents(accountId: string): Promise<AuditEventRecord[]>;
   /** Webhook deduplication: true the first time a key is marked, false afterwards. */
   markWebhookProcessed(key: string, data: { provider: string; accountId?: string; type: string }): Promise<boolean>;
   webhookAlreadyProcessed(key: string): Promise<boolean>;
@@ -80,6 +83,7 @@ export interface AgentTaskFilter {
   status?: AgentTaskStatus;
   assignee?: string;
   jurisdiction?: string;
+  accountId?: string;
   limit: number;
   cursor?: string;
 }

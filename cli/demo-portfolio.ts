@@ -105,5 +105,8 @@ function fixedAccounts(day: (offset: number) => string): Account[] {
       phone: undefined,
     }),
     emily('US-MA', { ...at('demo-us-ma-1', day(-3)), balance: { amountMinor: 32_000, currency: 'USD' } }),
+    // Sixteen and twenty days overdue: their ladders have reached the agent task, so the console has work at once.
+    ana(at('demo-mx-agent', day(-20))),
+    withDebtor(camila(at('demo-co-agent', day(-16))), { whatsapp: undefined }),
   ];
 }

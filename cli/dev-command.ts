@@ -134,6 +134,9 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
     }`,
   ];
   if (codec) lines.push(`  Codec server   ${codecUrl}  (the Temporal UI decodes payloads through it)`);
+  lines.push(
+    `  Agent console  ${api}/console  (sign in with ${devKeys ? `the agent key ${devKeys.agent}` : 'an agent key from API_KEYS'})`
+  );
   if (devKeys) {
     lines.push(
       `  API keys       service ${devKeys.service}`,

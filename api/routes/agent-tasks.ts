@@ -1,5 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { closedStatusOf } from '../closed-account';
+import { completeTask } from '../agent-task-work';
 import type { RouteDeps } from '../deps';
 import { problems } from '../problem';
 import { addRoute, type RouteContext } from '../route';
@@ -12,7 +11,6 @@ import {
   CompletedAgentTask,
   CompleteRequest,
 } from '../schemas';
-import { signalWorkflow } from '../signals';
 
 const AGENT = ['agent'] as const;
 
@@ -103,28 +101,13 @@ export function registerAgentTaskRoutes(ctx: RouteContext, deps: RouteDeps): voi
     },
     async ({ params, body }, _req, res) => {
       const by = body.agentId ?? res.locals.principal!.label;
-      // Recorded first: the agent's work is on file whatever Temporal answers.
-      const task = await deps.store.completeAgentTask(params.id, {
+      const { task, ...delivery } = await completeTask(deps, params.id, {
         outcome: body.outcome,
         by,
         ...(body.note !== undefined && { note: body.note }),
+        ...(body.calledAt !== undefined && { calledAt: body.calledAt }),
       });
-      try {
-        await signalWorkflow(deps, task.workflowId, 'agentContact', {
-          taskKey: task.taskKey,
-          taskId: task.id,
-          outcome: body.outcome,
-          agentId: by,
-          ...(body.calledAt !== undefined && { calledAt: body.calledAt }),
-          ...(body.note !== undefined && { note: body.note }),
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        const accountStatus = await closedStatusOf(deps, task.accountId);
-        res.json({ ...task, delivered: false, ...(accountStatus !== undefined && { accountStatus }) });
-        return;
-      }
-      res.json({ ...task, delivered: true });
+      res.json({ ...task, ...delivery });
     }
   );
 }

@@ -21,7 +21,7 @@ describe('the demo portfolio', () => {
     ]);
   });
 
-  it('places five fixed accounts across MX, CO, BR, ES and US-MA plus the one to watch first', () => {
+  it('places seven fixed accounts across MX, CO, BR, ES and US-MA (two with agent tasks) plus the one to watch first', () => {
     const portfolio = demoPortfolio(new Date('2026-12-05T09:00:00Z'));
     expect(portfolio.accounts.map((a) => [a.id, a.debtor.jurisdiction])).toEqual([
       ['demo-mx-1', 'MX'],
@@ -29,6 +29,8 @@ describe('the demo portfolio', () => {
       ['demo-br-1', 'BR'],
       ['demo-es-1', 'ES'],
       ['demo-us-ma-1', 'US-MA'],
+      ['demo-mx-agent', 'MX'],
+      ['demo-co-agent', 'CO'],
       ['demo-now-mx', 'MX'],
     ]);
   });

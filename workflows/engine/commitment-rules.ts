@@ -42,16 +42,24 @@ export function commitmentContextOf(s: EngineState): CommitmentContext {
   };
 }
 
+/** The dates a promise may take: from today to the ladder's horizon, in the debtor's calendar (what a date picker offers). */
+export function promiseDates(
+  ctx: Pick<CommitmentContext, 'zone' | 'promiseMaxHorizonDays'>,
+  now: number
+): { min: string; max: string } {
+  const today = localParts(ctx.zone, now).date;
+  return { min: today, max: addDays(today, ctx.promiseMaxHorizonDays) };
+}
+
 /** Why a promise cannot be recorded now, naming the field, or null. */
 export function checkPromise(ctx: CommitmentContext, input: PromiseInput, now: number): InputProblem | null {
   if (ctx.closed) return { field: '(root)', message: `the account is closed (${ctx.closed})` };
   if (ctx.agreementActive)
     return { field: '(root)', message: 'an agreement is active; record a change to the agreement instead' };
   if (ctx.disputeOpen) return { field: '(root)', message: 'a dispute is open' };
-  const today = localParts(ctx.zone, now).date;
+  const { min: today, max: horizon } = promiseDates(ctx, now);
   if (input.date < today)
     return { field: 'date', message: `date ${input.date} is in the past (today is ${today} in the debtor's zone)` };
-  const horizon = addDays(today, ctx.promiseMaxHorizonDays);
   if (input.date > horizon)
     return {
       field: 'date',
