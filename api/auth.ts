@@ -32,7 +32,24 @@ export class ApiKeyAuthenticator {
     }
     return found;
   }
+
+  /**
+   * A short, one-way fingerprint of the key a request presented, for a session to remember which key it came
+   * from without keeping the key: a session whose key has since been removed from API_KEYS is refused.
+   */
+  fingerprintOf(authorization: string): string | null {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return m ? fingerprint(sha256(m[1]!)) : null;
+  }
+
+  /** The principal of a configured key with this fingerprint, or null once the key is gone. */
+  byFingerprint(presented: string): Principal | null {
+    const k = this.hashed.find((h) => fingerprint(h.hash) === presented);
+    return k ? { role: k.role, label: k.label } : null;
+  }
 }
+
+const fingerprint = (hash: Buffer): string => createHash('sha256').update(hash).digest('base64url').slice(0, 22);
 
 declare module 'express-serve-static-core' {
   interface Locals {

@@ -20,6 +20,9 @@ function main(): void {
   const logger = createLogger();
   const config = loadConfig();
   if (config.apiKeys.length === 0) logger.warn('API_KEYS is empty: every /v1 call will answer 401');
+  if (!config.consoleSessionSecret) {
+    logger.warn('CONSOLE_SESSION_SECRET is unset: agent console sessions end when this process restarts');
+  }
 
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = Connection.lazy(connectionOptions);

@@ -76,7 +76,12 @@ export function consoleRouter(deps: RouteDeps, auth: ApiKeyAuthenticator, sessio
       ...(session && { session, csrf: sessions.csrfToken(session) }),
     };
   };
-  const sessionOf = (req: Request) => sessions.verify(cookieValue(req.get('cookie'), SESSION_COOKIE), deps.now());
+  // A session lasts while its key does: removing a key from API_KEYS signs its agent out at the next request.
+  const sessionOf = (req: Request): ConsoleSession | null => {
+    const session = sessions.verify(cookieValue(req.get('cookie'), SESSION_COOKIE), deps.now());
+    const holder = session && auth.byFingerprint(session.key);
+    return holder && holder.label === session.agent ? session : null;
+  };
   const send = (res: Response, status: number, page: string) => res.status(status).type('html').send(page);
 
   router.get('/', (req, res) =>
@@ -92,7 +97,8 @@ export function consoleRouter(deps: RouteDeps, auth: ApiKeyAuthenticator, sessio
     const principal = key ? auth.authenticate(`Bearer ${key}`) : null;
     if (!principal || (principal.role !== 'agent' && principal.role !== 'admin'))
       return void send(res, 401, signInPage(view, view.t('signIn.invalid')));
-    const { cookie } = sessions.issue(principal.label, principal.role, deps.now());
+    const fingerprint = auth.fingerprintOf(`Bearer ${key}`)!;
+    const { cookie } = sessions.issue(principal.label, principal.role, fingerprint, deps.now());
     res.setHeader('Set-Cookie', sessionCookie(cookie, req.secure, SESSION_TTL_MS / 1000));
     res.redirect(303, `${CONSOLE_BASE}/queue`);
   });

@@ -4,6 +4,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export interface ConsoleSession {
   agent: string;
   role: string;
+  /** Fingerprint of the agent key signed in with (ApiKeyAuthenticator.fingerprintOf), never the key. */
+  key: string;
   /** Epoch ms after which the session is refused. */
   expiresAt: number;
   /** Random per sign-in: what the CSRF token is bound to. */
@@ -29,10 +31,11 @@ export class ConsoleSessions {
     return new ConsoleSessions(secret ? Buffer.from(secret, 'utf8') : randomBytes(32));
   }
 
-  issue(agent: string, role: string, now: number): { cookie: string; session: ConsoleSession } {
+  issue(agent: string, role: string, key: string, now: number): { cookie: string; session: ConsoleSession } {
     const session: ConsoleSession = {
       agent,
       role,
+      key,
       expiresAt: now + SESSION_TTL_MS,
       nonce: randomBytes(12).toString('hex'),
     };
@@ -47,7 +50,9 @@ export class ConsoleSessions {
     if (!payload || !signature || !this.equal(signature, this.sign(payload))) return null;
     try {
       const session = JSON.parse(unb64(payload)) as ConsoleSession;
-      return typeof session.expiresAt === 'number' && session.expiresAt > now ? session : null;
+      return typeof session.expiresAt === 'number' && session.expiresAt > now && typeof session.key === 'string'
+        ? session
+        : null;
     } catch {
       return null;
     }
