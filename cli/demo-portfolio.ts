@@ -15,11 +15,15 @@ import type { Account } from '../workflows/engine/account';
 import { next } from '../workflows/engine/next';
 import { initialState } from '../workflows/engine/state';
 import { contactPolicyFor } from '../workflows/engine/jurisdictions';
-import { defaultLadder } from '../workflows/engine/ladder';
+import { defaultLadder, type Ladder } from '../workflows/engine/ladder';
+import { agentFirstLadder } from '../scenarios/agent-first-ladder';
 import { addDays, formatLocalIso, localParts } from '../workflows/engine/zoned-time';
 
+/** An account as POST /v1/accounts takes it: with its own ladder, or the default one. */
+export type DemoAccount = Account & { ladder?: Ladder };
+
 export interface DemoPortfolio {
-  accounts: Account[];
+  accounts: DemoAccount[];
   /** The account whose first message is due right now, in a jurisdiction whose contact window is open now. */
   dueNow: { accountId: string; jurisdiction: string; zone: string } | null;
   /** When no window is open anywhere now: the account that would go first, and when it may. */
@@ -86,7 +90,7 @@ export function describeDemo(portfolio: DemoPortfolio, now: Date): string[] {
   ];
 }
 
-function fixedAccounts(day: (offset: number) => string): Account[] {
+function fixedAccounts(day: (offset: number) => string): DemoAccount[] {
   const at = (id: string, dueDate: string) => ({ id, dueDate, paymentLink: link(id) });
   return [
     ana(at('demo-mx-1', day(3))),
@@ -105,8 +109,8 @@ function fixedAccounts(day: (offset: number) => string): Account[] {
       phone: undefined,
     }),
     emily('US-MA', { ...at('demo-us-ma-1', day(-3)), balance: { amountMinor: 32_000, currency: 'USD' } }),
-    // Sixteen and twenty days overdue: their ladders have reached the agent task, so the console has work at once.
-    ana(at('demo-mx-agent', day(-20))),
-    withDebtor(camila(at('demo-co-agent', day(-16))), { whatsapp: undefined }),
+    // Agent-first accounts, sixteen and twenty days overdue: their agent call is due, the console's first work.
+    { ...ana(at('demo-mx-agent', day(-20))), ladder: agentFirstLadder },
+    { ...withDebtor(camila(at('demo-co-agent', day(-16))), { whatsapp: undefined }), ladder: agentFirstLadder },
   ];
 }

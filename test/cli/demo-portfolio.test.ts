@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoPortfolio, describeDemo } from '../../cli/demo-portfolio';
+import { runPreview } from '../../workflows/engine/preview';
 
 /** The `--demo` portfolio at fixed instants: which account it says to watch first, and why. */
 describe('the demo portfolio', () => {
@@ -33,5 +34,22 @@ describe('the demo portfolio', () => {
       ['demo-co-agent', 'CO'],
       ['demo-now-mx', 'MX'],
     ]);
+  });
+
+  it('gives the agent console work at once even at 03:00 in Bogotá, when no contact window is open', () => {
+    const now = new Date('2026-12-03T08:00:00Z');
+    for (const id of ['demo-mx-agent', 'demo-co-agent']) {
+      const { ladder, ...account } = demoPortfolio(now).accounts.find((a) => a.id === id)!;
+      const preview = runPreview({
+        account,
+        ladder,
+        startAt: now.toISOString(),
+        until: new Date(now.getTime() + 86_400_000).toISOString(),
+        events: [],
+      });
+      expect(preview.actions, id).toEqual([
+        expect.objectContaining({ step: 'agent-call', kind: 'agent_task', at: now.toISOString() }),
+      ]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { DunningStatus } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/workflow-input';
 import { DEMO_API_KEYS, startDevDemo, type DevDemoProcess } from '../helpers/dev-demo-process';
 import { describeWithTemporal } from '../helpers/temporal-servers';
+import { hasChromium, launchChromium } from '../helpers/headless-chromium';
 
 const run = promisify(execFile);
 
@@ -145,6 +146,51 @@ describeWithTemporal('npm run dev -- --demo', (servers) => {
     const settings = (await res.json()) as { Codec: { Endpoint: string } };
     expect(settings.Codec.Endpoint).toBe(dev.banner.codecUrl);
   });
+
+  it.runIf(hasChromium())(
+    "a new agent takes the demo's first task to a recorded promise in the browser, in Spanish, with the banner's URL",
+    async () => {
+      // This run sets API_KEYS (a generated key would be printed in the banner instead).
+      const { url, signInWith } = dev.banner.console;
+      expect(signInWith).toBe('an agent key from API_KEYS');
+      const agentKey = DEMO_API_KEYS.agent;
+      const browser = await launchChromium();
+      try {
+        const page = await (await browser.newContext({ locale: 'es-MX' })).newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(url);
+        await page.getByLabel('Clave de gestor').fill(agentKey);
+        await page.getByRole('button', { name: 'Entrar' }).click();
+
+        // The agent-first accounts' tasks are in the queue at once; the first row is the one to take.
+        const firstClaim = page.getByRole('button', { name: /^Tomar / }).first();
+        await eventually(async () => {
+          await page.reload();
+          expect(await firstClaim.isVisible()).toBe(true);
+        });
+        const accountId = (await firstClaim.getAttribute('aria-label'))!.replace(/^Tomar /, '');
+        expect(['demo-mx-agent', 'demo-co-agent']).toContain(accountId);
+        await firstClaim.click();
+
+        // The amount comes filled with the balance; the first date the policy allows is the field's minimum.
+        const date = (await page.locator('#promise-date').getAttribute('min'))!;
+        await page.locator('#promise-date').fill(date);
+        await page.getByRole('button', { name: 'Registrar promesa' }).click();
+
+        const status = await eventually(async () => {
+          const s = await statusOf(accountId);
+          expect(s.status).toBe('promise_open');
+          return s;
+        });
+        expect(status.promises).toEqual([
+          expect.objectContaining({ date, amountMinor: status.balance.amountMinor, agentId: 'agent#2' }),
+        ]);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000
+  );
 
   it('SIGTERM to npm stops it cleanly: "stopping…", exit code 0, no process left behind', async () => {
     stopped = true;

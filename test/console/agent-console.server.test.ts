@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultLadder } from '../../workflows/engine/ladder';
+import { agentFirstLadder } from '../../scenarios/agent-first-ladder';
 import { addDays } from '../../workflows/engine/zoned-time';
 import type { Account } from '../../workflows/engine/account';
 import { hasChromium, launchChromium, SCREENSHOTS } from '../helpers/headless-chromium';
@@ -29,13 +29,17 @@ function agentConsole(servers: Parameters<typeof useApiOnTemporal>[0]): void {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** Sixteen days overdue in Bogotá: the ladder has reached its agent task. */
+  /** Sixteen days overdue in Bogotá on the agent-first ladder: its agent call is due at once, whatever the hour. */
   const overdue = (): Account => cuenta({ dueDate: addDays(todayIn('America/Bogota'), -16) });
   let maria: Account;
   let joaquin: Account;
 
   const place = async (account: Account) => {
-    await request(bed.app).post('/v1/accounts').set('Authorization', svc).send(account).expect(201);
+    await request(bed.app)
+      .post('/v1/accounts')
+      .set('Authorization', svc)
+      .send({ ...account, ladder: agentFirstLadder })
+      .expect(201);
     await eventually(async () => {
       const tasks = await bed.database.db
         .selectFrom('agent_tasks')
@@ -112,7 +116,7 @@ function agentConsole(servers: Parameters<typeof useApiOnTemporal>[0]): void {
 
   it('shows the timeline with the workflow’s decisions and their reasons', async () => {
     const timeline = page.getByTestId('timeline');
-    expect(await timeline.textContent()).toMatch(/agent-task/);
+    expect(await timeline.textContent()).toMatch(/agent-call: acted/);
     expect(await page.getByTestId('debtor-name').textContent()).toBe('María F. G.');
     await shot('account');
   });
@@ -136,7 +140,7 @@ function agentConsole(servers: Parameters<typeof useApiOnTemporal>[0]): void {
     const date = page.locator('#promise-date');
     expect(await date.getAttribute('min')).toBe(todayIn('America/Bogota'));
     expect(await date.getAttribute('max')).toBe(
-      addDays(todayIn('America/Bogota'), defaultLadder.promise.maxHorizonDays)
+      addDays(todayIn('America/Bogota'), agentFirstLadder.promise.maxHorizonDays)
     );
   });
 

@@ -23,6 +23,8 @@ export interface DevDemoBanner {
   temporalAddress: string;
   namespace: string;
   codecUrl: string;
+  /** The agent console, and what the banner says to sign in with. */
+  console: { url: string; signInWith: string };
   placed: { httpStatus: number; accounts: number };
   first: DemoFirstAccount;
 }
@@ -143,6 +145,9 @@ function parseBanner(out: string): DevDemoBanner {
     temporalAddress: temporal[1]!,
     namespace: temporal[2]!,
     codecUrl: field(/^ {2}Codec server {2,}(\S+)/m, 'codec server URL')[1]!,
+    console: (([, url, signInWith]) => ({ url: url!, signInWith: signInWith! }))(
+      field(/^ {2}Agent console {2,}(\S+) {2}\(sign in with (.+)\)$/m, 'agent console line')
+    ),
     placed: { httpStatus: Number(placed[1]), accounts: Number(placed[2]) },
     first,
   };
