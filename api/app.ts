@@ -25,6 +25,8 @@ import { registerUnsubscribeRoutes } from './routes/unsubscribe';
 import type { ApiStore } from './store';
 import { temporalAnswers, withCallDeadlines } from './temporal-deadline';
 import { consoleRouter } from './console/console-routes';
+import { selfServiceRouter } from './self-service/self-service-routes';
+import { SELF_SERVICE_PATH } from '../activities/messaging/self-service-link';
 import { CONSOLE_BASE } from './console/console-view';
 import { ConsoleSessions } from './console/session';
 
@@ -135,6 +137,7 @@ export function createApp(deps: AppDeps): App {
     CONSOLE_BASE,
     consoleRouter(routeDeps, ctx.auth, ConsoleSessions.withSecret(deps.config.consoleSessionSecret))
   );
+  app.use(SELF_SERVICE_PATH, selfServiceRouter(routeDeps));
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return { app, metrics, store, deps: routeDeps };

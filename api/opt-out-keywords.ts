@@ -20,7 +20,8 @@ export const OPT_OUT_KEYWORDS = [
   'DESCADASTRAR',
 ] as const;
 
-const normalize = (s: string): string =>
+/** Upper case, no accents or punctuation, single spaces: how inbound keywords are compared. */
+export const normalizeKeywordText = (s: string): string =>
   s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -31,7 +32,7 @@ const normalize = (s: string): string =>
 
 /** The keyword the message opts out with, or null. Multi-word keywords ("NO MAS") match as the first words. */
 export function optOutKeyword(body: string): string | null {
-  const text = normalize(body);
+  const text = normalizeKeywordText(body);
   if (!text) return null;
   for (const k of OPT_OUT_KEYWORDS) if (text === k || text.startsWith(`${k} `)) return k;
   return null;

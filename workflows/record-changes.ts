@@ -1,5 +1,6 @@
 import type { AccountRecordChange } from './activity-contracts';
 import type { EngineEvent } from './engine/apply';
+import { SELF_SERVICE_ACTOR } from './engine/account-events';
 import { actedRecordOf } from './engine/apply-outcomes';
 import type { EventOf } from './engine/event';
 import type { EngineState } from './engine/state';
@@ -83,7 +84,8 @@ function actorOf(event: EngineEvent): string {
   switch (event.type) {
     case 'promise':
     case 'agreement':
-      return `agent:${event.agentId}`;
+      // Taken on the debtor's own page (api/self-service): the debtor, not an agent.
+      return event.agentId === SELF_SERVICE_ACTOR ? 'debtor:self-service' : `agent:${event.agentId}`;
     case 'optOut':
       return event.actor !== undefined ? `${event.source}:${event.actor}` : `debtor:${event.source}`;
     case 'agentContact':

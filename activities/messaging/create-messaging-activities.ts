@@ -14,6 +14,7 @@ import { messageMetrics } from './message-metrics';
 import { MessagingConfigurationError } from './messaging-configuration-error';
 import { smsSegments } from './sms-segments';
 import { unsubscribeToken } from './unsubscribe-token';
+import { DEFAULT_SELF_SERVICE_LINK_DAYS, selfServicePath } from './self-service-link';
 import { TWILIO_STATUS_CALLBACK_PATH, UNSUBSCRIBE_PATH, joinUrl } from './webhook-paths';
 import { renderMessage, type RenderedEmail, type RenderedText } from './templates/render-message';
 import type {
@@ -49,6 +50,11 @@ export interface MessagingActivityDeps {
   unsubscribeSecret?: string;
   /** Shorthand: both URLs above at the API's standard paths under this base, unless given explicitly. */
   publicBaseUrl?: string;
+  /**
+   * The debtor's page (api/self-service): with it, every message links there (signed, expiring after `linkDays`)
+   * instead of to the bare `paymentLink`, which the page's Pay button opens.
+   */
+  selfService?: { publicBaseUrl: string; secret: string; linkDays?: number };
   /** Creditor from configuration, used when the account carries none. */
   creditor?: Creditor;
   logger?: MessagingLogger;
@@ -109,8 +115,19 @@ export function createMessagingActivities(deps: MessagingActivityDeps) {
         input.channel === 'email' && unsubscribeUrl !== undefined
           ? signedUnsubscribeUrl(unsubscribeUrl, correlation, deps.unsubscribeSecret)
           : undefined;
+      const selfService =
+        deps.selfService !== undefined
+          ? joinUrl(
+              deps.selfService.publicBaseUrl,
+              selfServicePath(deps.selfService.secret, {
+                accountId: input.accountId,
+                expiresAt: linkExpiry(info.scheduledTimestampMs, deps.selfService.linkDays),
+              })
+            )
+          : undefined;
       rendered = renderMessage({
         ...input,
+        ...(selfService !== undefined ? { paymentLink: selfService } : {}),
         ...((input.creditor ?? deps.creditor) ? { creditor: input.creditor ?? deps.creditor } : {}),
         ...(unsubscribe !== undefined ? { unsubscribeUrl: unsubscribe } : {}),
       });
@@ -333,4 +350,13 @@ async function withRetries(write: () => Promise<void>, delays: readonly number[]
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/**
+ * When a message's link expires: `days` after the send was scheduled, at the end of that UTC day. Every retry of
+ * the send is scheduled at the same instant, so each renders the same text.
+ */
+function linkExpiry(scheduledMs: number, days = DEFAULT_SELF_SERVICE_LINK_DAYS): number {
+  const dayS = 86_400;
+  return (Math.floor(scheduledMs / 1000 / dayS) + days + 1) * dayS;
 }

@@ -77,6 +77,8 @@ export const MessagingEnvSchema = z.object({
         `expected at least ${UNSUBSCRIBE_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 32)`
       )
   ),
+  /** Days a message's link to the debtor's page stays valid (default 30). */
+  SELF_SERVICE_LINK_DAYS: optional(z.coerce.number().int().min(1).max(180)),
   CREDITOR_NAME: optional(z.string()),
   CREDITOR_ADDRESS: optional(z.string()),
   CREDITOR_TAX_ID: optional(z.string()),
@@ -98,6 +100,7 @@ export interface MessagingConfig {
   /** HMAC key of the unsubscribe links; the API must share it. Absent only without SendGrid (log transport). */
   unsubscribeSecret?: string;
   creditor?: Creditor;
+  selfServiceLinkDays?: number;
   /** Approved WhatsApp templates by `template:locale`; empty when TWILIO_WHATSAPP_CONTENT_SIDS is unset. */
   whatsappContentSids: WhatsappContentSids;
 }
@@ -158,6 +161,7 @@ export function parseMessagingConfig(env: Record<string, string | undefined>): M
     whatsappContentSids: e.TWILIO_WHATSAPP_CONTENT_SIDS ?? new Map<string, string>(),
   };
   if (e.UNSUBSCRIBE_SECRET !== undefined) config.unsubscribeSecret = e.UNSUBSCRIBE_SECRET;
+  if (e.SELF_SERVICE_LINK_DAYS !== undefined) config.selfServiceLinkDays = e.SELF_SERVICE_LINK_DAYS;
   if (twilioOk && e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined) {
     const sender: TwilioSender =
       e.TWILIO_MESSAGING_SERVICE_SID !== undefined
@@ -202,6 +206,11 @@ export interface MessagingTransports {
   unsubscribeUrl: string;
   /** Signs every unsubscribe link; UNSUBSCRIBE_SECRET, or a random one valid only for this process. */
   unsubscribeSecret: string;
+  /**
+   * The debtor's page every message links to, signed with UNSUBSCRIBE_SECRET (which the API shares): only when that
+   * secret is configured, since a link signed with a per-process secret would not open.
+   */
+  selfService?: { publicBaseUrl: string; secret: string; linkDays?: number };
   creditor?: Creditor;
 }
 
@@ -283,6 +292,13 @@ export function createTransportsFromEnv(
     statusCallbackUrl: joinUrl(config.publicBaseUrl, TWILIO_STATUS_CALLBACK_PATH),
     unsubscribeUrl: joinUrl(config.publicBaseUrl, UNSUBSCRIBE_PATH),
     unsubscribeSecret,
+    ...(config.unsubscribeSecret !== undefined && {
+      selfService: {
+        publicBaseUrl: config.publicBaseUrl,
+        secret: config.unsubscribeSecret,
+        ...(config.selfServiceLinkDays !== undefined && { linkDays: config.selfServiceLinkDays }),
+      },
+    }),
     ...(config.creditor ? { creditor: config.creditor } : {}),
   };
 }

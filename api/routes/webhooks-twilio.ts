@@ -5,6 +5,9 @@ import type { WebhookDeduper } from '../dedupe';
 import type { RouteDeps } from '../deps';
 import { receiveAndDeliverOptOut } from '../opt-out-delivery';
 import { optOutKeyword } from '../opt-out-keywords';
+import { escapeHtml } from '../../activities/messaging/templates/html-escape';
+import { inboundRequest, replyTo, type InboundRequest } from '../inbound-requests';
+import { queryStatus } from '../signals';
 import { ProblemError, problems } from '../problem';
 import { addRoute, requireContentType, type RouteContext } from '../route';
 import { TwilioInboundForm, TwilioStatusForm, TwilioStatusQuery } from '../schemas';
@@ -142,21 +145,26 @@ export function registerTwilioWebhooks(ctx: RouteContext, deps: RouteDeps, dedup
       method: 'post',
       path: '/webhooks/twilio/inbound',
       operationId: 'twilioInboundMessage',
-      summary: 'Inbound SMS/WhatsApp: opt-out keywords (STOP, BAJA, NO MÁS, PARAR, SAIR...) → optOut signal',
+      summary:
+        'Inbound SMS/WhatsApp: opt-out keywords (STOP, BAJA, NO MÁS, PARAR, SAIR...) → optOut signal; SALDO, ' +
+        'BALANCE, PROMESA... → a reply with the balance and a link to the debtor’s page',
       description:
         'Keywords are matched case- and accent-insensitively as the whole message or its first word. The sender is ' +
-        'found by phone number; the opt-out is recorded (source keyword) and signalled. Answers empty TwiML.',
+        'found by phone number; the opt-out is recorded (source keyword) and signalled. Answers empty TwiML, or for ' +
+        'a balance or promise request one <Message> per open account of that number (audited as the debtor’s).',
       tags: ['webhooks'],
       auth: 'twilio-signature',
       pre,
       body: TwilioInboundForm,
       bodyTypes: [FORM],
-      responses: { 200: { description: 'empty TwiML', contentType: 'text/xml' } },
+      responses: { 200: { description: 'TwiML: empty, or the reply to a request', contentType: 'text/xml' } },
     },
     async ({ body }, _req, res) => {
       const reply = () => res.type('text/xml').send(EMPTY_TWIML);
       const keyword = optOutKeyword(body.Body);
       if (!keyword) {
+        const asked = inboundRequest(body.Body);
+        if (asked) return void res.type('text/xml').send(await answerRequest(deps, body.From, asked, count));
         count('inbound', 'not_keyword');
         return void reply();
       }
@@ -187,4 +195,52 @@ export function registerTwilioWebhooks(ctx: RouteContext, deps: RouteDeps, dedup
       reply();
     }
   );
+}
+
+/**
+ * Answers SALDO / PROMESA and their siblings in the webhook's own TwiML, to the number that wrote, one message per
+ * open account of that number (at most three). A reply is the debtor's own conversation, not a contact we start, so
+ * it goes out at once and outside the ledger and its caps: Reg F's call-frequency presumptions count the calls a
+ * collector places (12 CFR 1006.14(b)(2)), and Colombia's limits are on the contacts the entity initiates (Ley 2300
+ * de 2023 art. 3). An unknown number gets no answer, so nothing is told to a stranger.
+ */
+async function answerRequest(
+  deps: RouteDeps,
+  from: string,
+  asked: { keyword: string; request: InboundRequest },
+  count: (type: string, verdict: string) => void
+): Promise<string> {
+  const whatsapp = from.startsWith('whatsapp:');
+  const phone = whatsapp ? from.slice('whatsapp:'.length) : from;
+  const accountIds = (await deps.store.findAccountIdsByPhone(phone)).slice(0, 3);
+  const secret = deps.config.unsubscribeSecret;
+  const replies: string[] = [];
+  for (const accountId of accountIds) {
+    const placed = await deps.store.getPlacedAccount(accountId);
+    if (!placed) continue;
+    const status = await queryStatus(deps, accountId).catch(() => null);
+    if (status?.commitments.closed) continue;
+    replies.push(
+      replyTo(asked.request, {
+        account: placed.account,
+        status,
+        creditorName: placed.account.creditor?.name ?? deps.config.creditor?.name ?? 'Cobranza',
+        ...(secret && { selfService: { publicBaseUrl: deps.config.publicBaseUrl, secret } }),
+        now: deps.now(),
+      })
+    );
+    await deps.store.appendAuditEvent({
+      accountId,
+      actor: 'debtor',
+      action: asked.request === 'balance' ? 'balance_requested' : 'promise_requested',
+      reason: `${asked.keyword} by ${whatsapp ? 'whatsapp' : 'sms'}; answered in the conversation`,
+      data: { keyword: asked.keyword, channel: whatsapp ? 'whatsapp' : 'sms' },
+      at: new Date(deps.now()),
+    });
+  }
+  count('inbound', replies.length > 0 ? `${asked.request}_answered` : 'unknown_sender');
+  deps.logger.info({ accounts: accountIds, keyword: asked.keyword }, 'inbound request answered');
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${replies
+    .map((r) => `<Message>${escapeHtml(r)}</Message>`)
+    .join('')}</Response>`;
 }

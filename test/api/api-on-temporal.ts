@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { createApp } from '../../api/app';
+import type { ApiConfig } from '../../api/config';
 import type { TemporalClient } from '../../api/deps';
 import type { ApiStore } from '../../api/store';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
@@ -23,7 +24,11 @@ export interface ApiOnTemporal {
   database: Awaited<ReturnType<typeof openTestDb>>;
   app: ReturnType<typeof createApp>['app'];
   /** Another app over the same database and server, with some of its dependencies replaced. */
-  appWith(deps?: { temporal?: TemporalClient; store?: ApiStore }): ReturnType<typeof createApp>['app'];
+  appWith(deps?: {
+    temporal?: TemporalClient;
+    store?: ApiStore;
+    config?: Partial<ApiConfig>;
+  }): ReturnType<typeof createApp>['app'];
 }
 
 export function useApiOnTemporal(servers: TemporalServers): ApiOnTemporal {
@@ -34,7 +39,7 @@ export function useApiOnTemporal(servers: TemporalServers): ApiOnTemporal {
       temporal: deps.temporal ?? bed.env.client,
       db: bed.database.db,
       ...(deps.store && { store: deps.store }),
-      config: testConfig(),
+      config: testConfig(deps.config),
       logger: memoryLogger().logger,
     }).app;
 

@@ -18,6 +18,9 @@ export const PaymentInputSchema = z.strictObject({
 });
 export type PaymentInput = z.infer<typeof PaymentInputSchema>;
 
+/** The `agentId` of a promise or agreement the debtor made on their own page, with no agent involved. */
+export const SELF_SERVICE_ACTOR = 'debtor';
+
 export const PromiseInputSchema = z.strictObject({
   promiseId: id.optional(),
   amountMinor: positiveMinor,

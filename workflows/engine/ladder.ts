@@ -46,6 +46,19 @@ export const EventStepSchema = z.strictObject({
 });
 export type EventStep = z.infer<typeof EventStepSchema>;
 
+/**
+ * Installment plans a debtor may pick without an agent: equal installments, `intervalDays` apart, the first due
+ * `firstPaymentWithinDays` after the day it is chosen; a plan whose installment would fall below
+ * `minInstallmentMinor` (in the account's currency) is not offered.
+ */
+export const InstallmentOffersSchema = z.strictObject({
+  counts: z.array(z.number().int().min(2).max(24)).min(1).max(6),
+  intervalDays: z.number().int().min(7).max(31),
+  firstPaymentWithinDays: z.number().int().min(0).max(30),
+  minInstallmentMinor: z.number().int().positive(),
+});
+export type InstallmentOffers = z.infer<typeof InstallmentOffersSchema>;
+
 export const LadderSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -70,6 +83,8 @@ export const LadderSchema = z
       checkLocalTime: localTime,
       keptTolerancePercent: z.number().min(0).max(50),
       brokenTaskTemplate: templateKey,
+      /** The plans a debtor may choose on their own page; absent: DEFAULT_INSTALLMENT_OFFERS. */
+      offers: InstallmentOffersSchema.optional(),
     }),
   })
   .superRefine((ladder, ctx) => {
