@@ -30,6 +30,9 @@ export interface DemoPortfolio {
   firstContact: { accountId: string; jurisdiction: string; at: number; zone: string };
 }
 
+/** The demo account whose own page the banner links to: João in São Paulo, eight days overdue. */
+export const DEMO_DEBTOR_PAGE_ACCOUNT = 'demo-br-1';
+
 const link = (id: string) => `https://pay.example.com/${id}`;
 
 /**

@@ -15,7 +15,8 @@ import { migrateToLatest } from '../db/migrator';
 import { createWorkers } from '../worker/create-workers';
 import { createLogger, temporalLoggerFor } from '../worker/logger';
 import { devPayloadEncryption } from './dev-encryption';
-import { demoPortfolio, describeDemo } from './demo-portfolio';
+import { demoPortfolio, describeDemo, DEMO_DEBTOR_PAGE_ACCOUNT, type DemoPortfolio } from './demo-portfolio';
+import { DEFAULT_SELF_SERVICE_LINK_DAYS, selfServicePath } from '../activities/messaging/self-service-link';
 import { NoTemporalServerError, temporalForDev } from './local-temporal';
 import { UsageError } from './preview-command';
 
@@ -162,6 +163,7 @@ export async function devCommand(args: readonly string[], env: NodeJS.ProcessEnv
         `${describeDemo(portfolio, now)
           .map((l) => `  ${l}`)
           .join('\n')}\n` +
+        `${debtorPageLine(shared, portfolio)}` +
         `open the Temporal UI to watch the workflows: ${temporal.uiUrl ?? 'your Temporal UI'}\n\n`
     );
   }
@@ -194,4 +196,16 @@ function listen(app: Express, port: number): Promise<Server> {
 
 function token(): string {
   return randomBytes(12).toString('base64url');
+}
+
+/** One demo debtor's own page, signed as the links in their messages are: what a debtor sees on a phone. */
+function debtorPageLine(shared: NodeJS.ProcessEnv, portfolio: DemoPortfolio): string {
+  const account = portfolio.accounts.find((a) => a.id === DEMO_DEBTOR_PAGE_ACCOUNT);
+  const secret = shared.UNSUBSCRIBE_SECRET;
+  if (!account || !secret || !shared.PUBLIC_BASE_URL) return '';
+  const path = selfServicePath(secret, {
+    accountId: account.id,
+    expiresAt: Math.floor(Date.now() / 1000) + DEFAULT_SELF_SERVICE_LINK_DAYS * 86_400,
+  });
+  return `  debtor's page: ${shared.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}  (${account.debtor.name}, ${account.id}: the link his messages carry)\n`;
 }

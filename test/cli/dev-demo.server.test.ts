@@ -78,6 +78,10 @@ describeWithTemporal('npm run dev -- --demo', (servers) => {
           msg: 'NOT SENT: no provider credentials: sms message',
         }),
       ]);
+      // The message links to the debtor's own page (signed), which the API opens.
+      const link = new RegExp(`https?://\\S+/p/${account.accountId}/\\S+`).exec(String(transportLines[0]!.body))?.[0];
+      expect(link, 'a link to the debtor page in the SMS').toBeDefined();
+      expect((await fetch(link!)).status).toBe(200);
     } else {
       const status = await eventually(async () => {
         const s = await statusOf(account.accountId);
@@ -185,6 +189,49 @@ describeWithTemporal('npm run dev -- --demo', (servers) => {
         expect(status.promises).toEqual([
           expect.objectContaining({ date, amountMinor: status.balance.amountMinor, agentId: 'agent#2' }),
         ]);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000
+  );
+
+  it.runIf(hasChromium())(
+    "a debtor opens João's page from the banner on a phone, promises to pay, then picks a plan, and the workflow shows both",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const context = await browser.newContext({
+          viewport: { width: 390, height: 844 },
+          isMobile: true,
+          locale: 'pt-BR',
+        });
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(dev.banner.debtorPage);
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Seu saldo com Cobranza Demo Ltda.');
+        const { balance } = await statusOf('demo-br-1');
+        expect((await page.getByTestId('balance').textContent())?.replace(/\s/g, ' ')).toMatch(/^R\$ [\d.]+,\d{2}$/);
+
+        const date = (await page.locator('#promise-date').getAttribute('min'))!;
+        await page.locator('#promise-date').fill(date);
+        await page.getByRole('button', { name: 'Prometer o pagamento' }).click();
+        expect(await page.getByRole('status').first().textContent()).toContain('Registramos sua promessa');
+        await eventually(async () => {
+          const s = await statusOf('demo-br-1');
+          expect(s.promises).toEqual([
+            expect.objectContaining({ date, amountMinor: balance.amountMinor, agentId: 'debtor', status: 'open' }),
+          ]);
+        });
+
+        await page.getByRole('button', { name: /^Escolher este plano: 3 parcelas/ }).click();
+        expect(await page.getByRole('status').first().textContent()).toContain('Registramos seu parcelamento');
+        const status = await eventually(async () => {
+          const s = await statusOf('demo-br-1');
+          expect(s.status).toBe('in_agreement');
+          return s;
+        });
+        expect(status.agreement?.installments.reduce((sum, i) => sum + i.amountMinor, 0)).toBe(balance.amountMinor);
       } finally {
         await browser.close();
       }

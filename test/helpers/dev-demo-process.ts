@@ -23,6 +23,8 @@ export interface DevDemoBanner {
   temporalAddress: string;
   namespace: string;
   codecUrl: string;
+  /** João's own page, signed as his messages' links are. */
+  debtorPage: string;
   /** The agent console, and what the banner says to sign in with. */
   console: { url: string; signInWith: string };
   placed: { httpStatus: number; accounts: number };
@@ -145,6 +147,7 @@ function parseBanner(out: string): DevDemoBanner {
     temporalAddress: temporal[1]!,
     namespace: temporal[2]!,
     codecUrl: field(/^ {2}Codec server {2,}(\S+)/m, 'codec server URL')[1]!,
+    debtorPage: field(/^ {2}debtor's page: (\S+) /m, "debtor's page line")[1]!,
     console: (([, url, signInWith]) => ({ url: url!, signInWith: signInWith! }))(
       field(/^ {2}Agent console {2,}(\S+) {2}\(sign in with (.+)\)$/m, 'agent console line')
     ),
