@@ -55,6 +55,14 @@ const Action = z.strictObject({
   amountMinor: z.number().int(),
   amount: z.string().describe('amountMinor in the account currency and the debtor locale, e.g. "$1,500.00"'),
   referenceDate: z.string(),
+  discount: z
+    .strictObject({
+      amountMinor: z.number().int(),
+      amount: z.string(),
+      validUntil: z.string().describe("the debtor's last day to pay it, in their calendar"),
+    })
+    .optional()
+    .describe('an early-payment discount the message offers: paying `amount` by `validUntil` settles the account'),
   reason: z.string().optional(),
   outcome: z.enum(['exhausted', 'external_agency', 'agent']).optional(),
   call: z
@@ -146,9 +154,19 @@ export function previewReport(input: unknown, options: PreviewReportOptions = {}
   const money = (amountMinor: number) => toPlainSpaces(formatAmount(amountMinor, account.balance.currency, locale));
   return {
     ...result,
-    actions: result.actions.map((a) => ({
+    actions: result.actions.map(({ discount, ...a }) => ({
       ...besideMinor(a, 'amountMinor', 'amount', money(a.amountMinor)),
-      ...(options.text && a.kind === 'message' && { text: messageText(a, account, result.account.jurisdiction) }),
+      ...(discount && {
+        discount: {
+          amountMinor: discount.amountMinor,
+          amount: money(discount.amountMinor),
+          validUntil: discount.validUntil,
+        },
+      }),
+      ...(options.text &&
+        a.kind === 'message' && {
+          text: messageText({ ...a, ...(discount && { discount }) }, account, result.account.jurisdiction),
+        }),
     })),
     final: finalWithAmounts(result.final, money),
   };

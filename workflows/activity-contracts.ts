@@ -24,6 +24,8 @@ export interface SendMessageInput {
   /** The date the message refers to (due date, promised date, installment date), YYYY-MM-DD. */
   referenceDate: string;
   paymentLink?: string;
+  /** An early-payment discount the message offers: pay `amountMinor` by `validUntil` (YYYY-MM-DD) to settle. */
+  discount?: { amountMinor: number; validUntil: string };
   creditor?: Creditor;
   /**
    * The policy snapshot asks every billing message to identify the creditor in full (Brazil, CDC art. 42-A). Sent only

@@ -10,7 +10,7 @@ import type { MessageAction } from './engine/planned-action';
 export function messageInputFor(
   account: Account,
   policy: Pick<ContactPolicy, 'jurisdiction' | 'requiresCreditorIdentification'>,
-  action: Pick<MessageAction, 'stepKey' | 'template' | 'amountMinor' | 'referenceDate' | 'channel' | 'to'>
+  action: Pick<MessageAction, 'stepKey' | 'template' | 'amountMinor' | 'referenceDate' | 'channel' | 'to' | 'discount'>
 ): SendMessageInput {
   return {
     accountId: account.id,
@@ -25,6 +25,7 @@ export function messageInputFor(
     currency: account.balance.currency,
     referenceDate: action.referenceDate,
     ...(account.paymentLink !== undefined && { paymentLink: account.paymentLink }),
+    ...(action.discount !== undefined && { discount: action.discount }),
     ...(account.creditor !== undefined && { creditor: account.creditor }),
     ...(policy.requiresCreditorIdentification && { requiresCreditorIdentification: true as const }),
   };

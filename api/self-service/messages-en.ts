@@ -14,6 +14,7 @@ export const selfServiceEn = {
   'payments.title': 'Payments received',
   'payments.none': 'No payments received yet.',
   'pay.button': 'Pay {amount} now',
+  'discount.offer': 'Pay {amount} by {date} and your balance is settled.',
   'pay.unavailable': 'To pay, use the payment details on your bill.',
   'status.promise': 'You promised to pay {amount} by {date}. We will not remind you before then except once.',
   'status.agreement': 'You are on a plan of {count} payments. Next: {amount} by {date}.',

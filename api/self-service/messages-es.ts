@@ -16,6 +16,7 @@ export const selfServiceEs: SelfServiceCatalog = {
   'payments.title': 'Pagos recibidos',
   'payments.none': 'Aún no hemos recibido pagos.',
   'pay.button': 'Pagar {amount} ahora',
+  'discount.offer': 'Si pagas {amount} a más tardar el {date}, tu deuda queda saldada.',
   'pay.unavailable': 'Para pagar, usa los datos de pago de tu factura.',
   'status.promise': 'Prometiste pagar {amount} a más tardar el {date}. Solo te lo recordaremos una vez antes.',
   'status.agreement': 'Tienes un plan de {count} pagos. Próximo: {amount} el {date}.',

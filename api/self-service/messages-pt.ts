@@ -16,6 +16,7 @@ export const selfServicePt: SelfServiceCatalog = {
   'payments.title': 'Pagamentos recebidos',
   'payments.none': 'Ainda não recebemos pagamentos.',
   'pay.button': 'Pagar {amount} agora',
+  'discount.offer': 'Pagando {amount} até {date}, sua dívida fica quitada.',
   'pay.unavailable': 'Para pagar, use os dados de pagamento da sua fatura.',
   'status.promise': 'Você prometeu pagar {amount} até {date}. Lembraremos você só uma vez antes.',
   'status.agreement': 'Você tem um parcelamento em {count} vezes. Próxima: {amount} em {date}.',

@@ -70,6 +70,16 @@ export function selfServicePage(view: SelfServiceView, input: SelfServicePageInp
     <section class="card" aria-labelledby="balance-h">
       <h2 id="balance-h">${t('balance.title')}</h2>
       <p class="amount" data-testid="balance">${money(balance)}</p>
+      ${
+        status?.discountOffer && !closed
+          ? html`<p class="notice ok" data-testid="discount-offer">
+              ${t('discount.offer', {
+                amount: money(status.discountOffer.amountMinor),
+                date: date(status.discountOffer.validUntil),
+              })}
+            </p>`
+          : html``
+      }
       <dl class="facts">
         <dt>${t('balance.dueDate')}</dt>
         <dd>${date(account.dueDate)}</dd>
@@ -81,7 +91,11 @@ export function selfServicePage(view: SelfServiceView, input: SelfServicePageInp
           ? html`<p>${t('balance.none')}</p>`
           : account.paymentLink
             ? html`<p>
-                <a class="button" href="${account.paymentLink}">${t('pay.button', { amount: money(balance) })}</a>
+                <a class="button" href="${account.paymentLink}"
+                  >${t('pay.button', {
+                    amount: money(status?.discountOffer?.amountMinor ?? balance),
+                  })}</a
+                >
               </p>`
             : html`<p class="muted">${t('pay.unavailable')}</p>`
       }

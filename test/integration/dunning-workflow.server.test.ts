@@ -129,6 +129,32 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
     await recordHistory(env.client, handle, 'server-full-ladder-paid');
   });
 
+  it('a pre-due nudge offering 15 % off settles the account when the discounted amount is paid in time', async () => {
+    const account = camila('srv-discount', addDays(await today(), 5));
+    const ladder = {
+      ...defaultLadder,
+      id: 'pre-due-discount',
+      steps: defaultLadder.steps.map((s) =>
+        s.id === 'pre-due-nudge' ? { ...s, discount: { percent: 15, validDays: 5 } } : s
+      ),
+    };
+    const handle = await start(account, { ladder });
+    await env.sleep('3 days');
+    const offered = await handle.query(statusQuery);
+    expect(await sentSteps(account.id)).toEqual(['pre-due-nudge:sms']);
+    // Camila owes COP 450.000: 15 % off is COP 382.500, until five days after the nudge in Bogotá.
+    expect(offered.discountOffer).toMatchObject({ step: 'pre-due-nudge', amountMinor: 38_250_000 });
+
+    await handle.signal(paymentReceivedSignal, { paymentId: 'pse-dto-1', amountMinor: 38_250_000 });
+    expect(await resultOf(handle)).toMatchObject({ status: 'settled', paidMinor: 38_250_000, balanceMinor: 0 });
+    const row = await database.db
+      .selectFrom('accounts')
+      .select(['status', 'balance_minor'])
+      .where('id', '=', account.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'settled', balance_minor: 0 });
+  });
+
   it('a promise kept by a payment in full closes the account, records the promise kept and creates no agent task', async () => {
     const account = camila('srv-promise-kept', addDays(await today(), -2));
     const handle = await start(account);

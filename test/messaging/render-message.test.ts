@@ -232,3 +232,42 @@ describe('message templates', () => {
     expect(email.html).not.toContain('<img');
   });
 });
+
+describe('a message offering an early-payment discount', () => {
+  const discount = { amountMinor: 135_000, validUntil: '2026-03-20' };
+
+  it('says in the SMS what to pay and by when to settle, before the link (es-MX)', () => {
+    const rendered = renderMessage({
+      ...base,
+      channel: 'sms',
+      locale: 'es-MX',
+      jurisdiction: 'MX',
+      currency: 'MXN',
+      discount,
+    });
+    expect(rendered.kind === 'text' && rendered.body).toContain(
+      'Si pagas $1,350.00 a más tardar el 20/03/2026, tu deuda queda saldada. Paga aquí: https://pay.example.com/acc-1'
+    );
+  });
+
+  it('gives the offer its own paragraph in the email, with the date in words (pt-BR)', () => {
+    const rendered = renderMessage({
+      ...base,
+      channel: 'email',
+      locale: 'pt-BR',
+      jurisdiction: 'BR',
+      currency: 'BRL',
+      creditor: creditorBR,
+      discount,
+    });
+    expect(rendered.kind === 'email' && rendered.text).toMatch(
+      // Email keeps the locale's no-break space between R$ and the amount.
+      /\n\nPagando R\$\s1\.350,00 até 20 de março de 2026, sua dívida fica quitada\.\n\n/
+    );
+  });
+
+  it('says nothing of a discount when the message offers none', () => {
+    const rendered = renderMessage({ ...base, channel: 'sms', locale: 'en-US', jurisdiction: 'US', currency: 'USD' });
+    expect(rendered.kind === 'text' && rendered.body).not.toMatch(/settled/);
+  });
+});

@@ -1,8 +1,9 @@
+import { discountOfStep, offerMade } from './early-payment-discount';
 import type { DeliveryStatusInput } from './account-events';
 import type { DecisionRecord } from './decision-record';
 import type { EventOf } from './event';
 import type { Recorder } from './recorder';
-import type { EngineState } from './state';
+import { primaryZone, type EngineState } from './state';
 import { retire, withStep } from './transitions';
 import { SEND_OUTCOME_UNKNOWN_REASON } from './failure-types';
 import { formatLocalIso } from './zoned-time';
@@ -44,6 +45,7 @@ export function applyActionSucceeded(s: EngineState, e: EventOf<'actionSucceeded
       ],
     };
     r.record(actedRecordOf(e));
+    next = withOfferOf(next, e.stepKey, e.at, r);
   } else {
     next = withStep(s, e.stepKey, { outcome: 'task_created', at: e.at });
     next = {
@@ -148,4 +150,21 @@ export function applyDeliveryStatus(s: EngineState, e: EventOf<'deliveryStatus'>
 function findContact(s: EngineState, e: DeliveryStatusInput): number {
   if (e.providerMessageId) return s.contacts.findIndex((c) => c.providerMessageId === e.providerMessageId);
   return s.contacts.findLastIndex((c) => c.channel === e.channel && (e.stepId === undefined || c.stepKey === e.stepId));
+}
+
+/**
+ * A message whose ladder step offers an early-payment discount has just gone out: the account now holds that offer,
+ * quoted on the balance at the send (as the message quoted it, unless a payment came between), replacing any before.
+ */
+function withOfferOf(s: EngineState, stepKey: string, at: number, r: Recorder): EngineState {
+  const discount = discountOfStep(s.ladder, stepKey);
+  if (!discount) return s;
+  const offer = offerMade(stepKey, discount, s, primaryZone(s), at);
+  r.record({
+    step: stepKey,
+    outcome: 'recorded',
+    reason: 'early_payment_discount_offered',
+    detail: `${offer.amountMinor} of ${offer.balanceAtOffer} settles if paid by ${offer.validUntil}`,
+  });
+  return { ...s, offer };
 }

@@ -1,3 +1,4 @@
+import { settlesOffer } from './early-payment-discount';
 import type { EventOf } from './event';
 import type { Recorder } from './recorder';
 import type { EngineState } from './state';
@@ -9,7 +10,7 @@ export function applyPayment(s: EngineState, e: EventOf<'payment'>, r: Recorder)
     r.record({ step: 'payment', outcome: 'skipped', reason: 'duplicate_payment', detail: e.paymentId });
     return s;
   }
-  const next = receivePayment(s, e.amountMinor, e.paymentId);
+  let next = receivePayment(s, e.amountMinor, e.paymentId);
   const credit = next.creditMinor ?? 0;
   r.record({
     step: 'payment',
@@ -17,6 +18,29 @@ export function applyPayment(s: EngineState, e: EventOf<'payment'>, r: Recorder)
     reason: credit > 0 ? 'overpaid' : next.balanceMinor === 0 ? 'paid_in_full' : 'partial_payment',
     detail: `${e.paymentId}: ${e.amountMinor}, balance ${next.balanceMinor}${credit > 0 ? `, credit ${credit}` : ''}`,
   });
+  if (next.balanceMinor > 0 && next.offer) {
+    const offer = next.offer;
+    // The payment's own date decides (a payment made on the last day and reported the next still counts).
+    const paidAt = e.paidAt !== undefined ? Date.parse(e.paidAt) : e.at;
+    if (settlesOffer(offer, next.paidMinor, paidAt)) {
+      r.record({
+        step: offer.stepKey,
+        outcome: 'recorded',
+        reason: 'early_payment_discount',
+        detail: `paid ${next.paidMinor - offer.paidAtOffer} of the ${offer.amountMinor} offered by ${offer.validUntil}; ${next.balanceMinor} forgiven`,
+      });
+      return closeAccount({ ...next, balanceMinor: 0, offer: null }, 'settled', 'early_payment_discount', r);
+    }
+    if (paidAt >= offer.expiresAt) {
+      r.record({
+        step: offer.stepKey,
+        outcome: 'recorded',
+        reason: 'early_payment_discount_expired',
+        detail: `${offer.amountMinor} was offered until ${offer.validUntil}; the balance is owed in full`,
+      });
+      next = { ...next, offer: null };
+    }
+  }
   if (next.balanceMinor > 0) return next;
   return closeAccount(next, credit > 0 ? 'overpaid' : 'paid', credit > 0 ? 'overpaid' : 'paid_in_full', r);
 }

@@ -13,6 +13,22 @@ const templateKey = z.string().regex(/^[a-z0-9_]+$/, 'expected a snake_case temp
 export const LadderEndSchema = z.enum(['exhausted', 'external_agency', 'agent']);
 export type LadderEnd = z.infer<typeof LadderEndSchema>;
 
+/**
+ * An early-payment discount: paying the balance less `percent` (or less `amountMinor`) by the end of the debtor's
+ * day `validDays` after the message settles the account. One of `percent` and `amountMinor`.
+ */
+export const EarlyPaymentDiscountSchema = z
+  .strictObject({
+    percent: z.number().gt(0).max(90).optional(),
+    amountMinor: z.number().int().positive().optional(),
+    validDays: z.number().int().min(0).max(60),
+  })
+  .refine((d) => (d.percent === undefined) !== (d.amountMinor === undefined), {
+    message: 'give either percent or amountMinor',
+    path: ['percent'],
+  });
+export type EarlyPaymentDiscount = z.infer<typeof EarlyPaymentDiscountSchema>;
+
 /** A ladder step fires at a local time of day, `offsetDays` after the account's due date (negative: before). */
 export const LadderStepSchema = z
   .strictObject({
@@ -26,10 +42,16 @@ export const LadderStepSchema = z
     template: templateKey,
     /** `end` steps only. */
     outcome: LadderEndSchema.optional(),
+    /** `message` steps only: the message offers settling for less if paid by a date (early-payment discount). */
+    discount: EarlyPaymentDiscountSchema.optional(),
   })
   .refine((s) => s.kind !== 'message' || s.channels.length > 0, {
     message: 'a message step needs at least one channel',
     path: ['channels'],
+  })
+  .refine((s) => s.discount === undefined || s.kind === 'message', {
+    message: 'only a message step can offer an early-payment discount',
+    path: ['discount'],
   })
   .refine((s) => (s.kind === 'end') === (s.outcome !== undefined), {
     message: 'an end step names its outcome (exhausted, external_agency or agent), and only an end step does',

@@ -1,3 +1,4 @@
+import { discountOfStep, quoteDiscount, type DiscountQuote } from './early-payment-discount';
 import { addressFor, type Channel } from './account';
 import type { AccountStatus } from './account-status';
 import {
@@ -207,7 +208,26 @@ function planMessage(
   let allowed = nextAllowedInstant(ctx, base.plannedAt);
   if (allowed.at < now) allowed = nextAllowedInstant(ctx, now);
   for (const m of allowed.moves) notes.push(moveNote(base.stepKey, m));
-  return { type: 'act', at: allowed.at, action: actionOf(base, { kind: 'message', channel, to }), notes };
+  const quote = discountQuoteFor(state, base.stepKey, allowed.at);
+  const fields = quote
+    ? { kind: 'message' as const, channel, to, discount: quote }
+    : { kind: 'message' as const, channel, to };
+  return { type: 'act', at: allowed.at, action: actionOf(base, fields), notes };
+}
+
+/**
+ * The early-payment discount a ladder message quotes: its own step's offer, or else the one the account holds while it
+ * is open (less what was paid towards it), so no message in between asks for the full balance the offer forgives.
+ */
+function discountQuoteFor(state: EngineState, stepKey: string, at: number): DiscountQuote | undefined {
+  const own = discountOfStep(state.ladder, stepKey);
+  if (own) return quoteDiscount(own, state.balanceMinor, primaryZone(state), at);
+  const offer = state.offer;
+  if (!offer || at >= offer.expiresAt || !state.ladder.steps.some((s) => s.id === stepKey)) return undefined;
+  return {
+    amountMinor: Math.max(1, offer.amountMinor - (state.paidMinor - offer.paidAtOffer)),
+    validUntil: offer.validUntil,
+  };
 }
 
 function moveNote(step: string, m: Move): DecisionNote {

@@ -1,4 +1,5 @@
 import type { Channel } from './account';
+import type { DiscountQuote } from './early-payment-discount';
 import type { LadderEnd } from './ladder';
 
 /*
@@ -21,7 +22,8 @@ export interface ActionBase {
 
 /** What only one kind of action carries: a message always has its channel and address, an end its outcome. */
 export type ActionKindFields =
-  | { kind: 'message'; channel: Channel; to: string }
+  /** `discount`: the early-payment discount the message offers (its ladder step's), quoted on the balance now. */
+  | { kind: 'message'; channel: Channel; to: string; discount?: DiscountQuote }
   /** `reason`: why the task exists when it is not its ladder step's (e.g. `promise_broken`). */
   | { kind: 'agent_task'; reason?: string; call: CallPermission }
   /** Decided by `apply` alone: a promise kept or broken, an installment kept or missed. */

@@ -87,6 +87,8 @@ export interface PreviewAction {
   amountMinor: number;
   /** The date the message refers to (due date, promised date, installment date). */
   referenceDate: string;
+  /** Messages offering an early-payment discount: the amount that settles the account, and the last local day. */
+  discount?: { amountMinor: number; validUntil: string };
   /** An agent task created for a reason other than its ladder step, e.g. `promise_broken`. */
   reason?: string;
   outcome?: LadderEnd;
@@ -178,6 +180,7 @@ function view(action: PlannedAction, at: number, zone: string): PreviewAction {
     step: action.stepKey,
     kind: action.kind === 'agent_task' || action.kind === 'end' ? action.kind : 'message',
     ...(action.kind === 'message' && { channel: action.channel, to: action.to }),
+    ...(action.kind === 'message' && action.discount && { discount: action.discount }),
     template: action.template,
     amountMinor: action.amountMinor,
     referenceDate: action.referenceDate,

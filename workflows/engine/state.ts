@@ -2,6 +2,7 @@ import type { Account, Channel, ContactChannel } from './account';
 import type { AccountStatus } from './account-status';
 import type { ContactPolicy } from './contact-policy';
 import type { DecisionRecord } from './decision-record';
+import type { DiscountOffer } from './early-payment-discount';
 import type { Ladder, LadderStep } from './ladder';
 import { addDays, canonicalZone, instantAt, isKnownZone, parseLocalTime } from './zoned-time';
 
@@ -76,6 +77,8 @@ interface EngineStateFields {
   callReports?: string[];
   decisions: DecisionRecord[];
   lastStep: string | null;
+  /** The early-payment discount a sent message offered, until settled, replaced or expired (absent: none). */
+  offer?: DiscountOffer | null;
 }
 
 export interface StepRecord {

@@ -67,6 +67,8 @@ export interface DunningStatus {
   recentDecisions: DecisionRecord[];
   /** What a new promise or agreement is checked against (the API checks before signalling). */
   commitments: CommitmentContext;
+  /** An early-payment discount a message offered, while it holds: pay `amountMinor` by `validUntil` to settle. */
+  discountOffer?: { step: string; amountMinor: number; validUntil: string; expiresAt: string };
 }
 
 /** The account's status as the `status` query and the API show it. */
@@ -150,6 +152,16 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
     rejectedSignals: state.rejected.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
     recentDecisions: state.decisions.slice(-20),
     commitments: commitmentContextOf(state),
+    ...(state.offer &&
+      !state.terminal &&
+      now < state.offer.expiresAt && {
+        discountOffer: {
+          step: state.offer.stepKey,
+          amountMinor: state.offer.amountMinor,
+          validUntil: state.offer.validUntil,
+          expiresAt: new Date(state.offer.expiresAt).toISOString(),
+        },
+      }),
   };
 }
 

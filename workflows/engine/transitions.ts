@@ -67,7 +67,8 @@ export function closePromise(s: PromiseState, status: 'kept' | 'broken' | 'cance
  * records: paid in full keeps it; any other ending (cancelled, dispute upheld, the ladder's end) cancels it.
  */
 export function closeAccount(prev: EngineState, status: AccountStatus, reason: string, r: Recorder): EngineState {
-  const paidInFull = status === 'paid' || status === 'overpaid';
+  // Settled by an early-payment discount: what was owed is done with, as if paid in full.
+  const paidInFull = status === 'paid' || status === 'overpaid' || status === 'settled';
   let s = prev.mode === 'promise' ? closePromise(prev, paidInFull ? 'kept' : 'cancelled', r) : prev;
   if (s.agreement?.status === 'active') {
     const agreement = { ...s.agreement, status: paidInFull ? ('completed' as const) : ('cancelled' as const) };

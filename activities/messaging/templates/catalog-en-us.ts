@@ -35,6 +35,7 @@ export const enUS: LocaleCatalog = {
     },
   },
   greeting: 'Hi {name},',
+  discountOffer: 'Pay {amount} by {date} and your balance is settled.',
   paymentLink: 'Pay here: {link}',
   creditorLine:
     '{name}{hasAddress, select, yes {, {address}} other {}}{hasTaxId, select, yes {, Tax ID {taxId}} other {}}',

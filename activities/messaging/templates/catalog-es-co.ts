@@ -35,6 +35,7 @@ export const esCO: LocaleCatalog = {
     },
   },
   greeting: 'Hola {name}:',
+  discountOffer: 'Si pagas {amount} a más tardar el {date}, tu deuda queda saldada.',
   paymentLink: 'Paga aquí: {link}',
   creditorLine:
     '{name}{hasAddress, select, yes {, {address}} other {}}{hasTaxId, select, yes {, NIT {taxId}} other {}}',

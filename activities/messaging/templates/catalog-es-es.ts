@@ -35,6 +35,7 @@ export const esES: LocaleCatalog = {
     },
   },
   greeting: 'Hola {name}:',
+  discountOffer: 'Si pagas {amount} antes del {date} inclusive, tu deuda queda saldada.',
   paymentLink: 'Paga aquí: {link}',
   creditorLine:
     '{name}{hasAddress, select, yes {, {address}} other {}}{hasTaxId, select, yes {, NIF {taxId}} other {}}',

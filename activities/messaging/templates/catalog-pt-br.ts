@@ -36,6 +36,7 @@ export const ptBR: LocaleCatalog = {
     },
   },
   greeting: 'Olá {name},',
+  discountOffer: 'Pagando {amount} até {date}, sua dívida fica quitada.',
   paymentLink: 'Pague aqui: {link}',
   // CDC art. 42-A: name, address and CPF/CNPJ of the supplier on every billing document.
   creditorLine:

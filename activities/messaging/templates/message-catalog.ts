@@ -33,6 +33,8 @@ export interface LocaleCatalog {
   templates: Record<MessageTemplateKey, MessageTemplate>;
   /** Email salutation. */
   greeting: string;
+  /** An early-payment discount: pay `{amount}` by `{date}` and the debt is settled. */
+  discountOffer: string;
   /** Sentence carrying the payment link: `{link}`. */
   paymentLink: string;
   /** Who is collecting: `{name}`, `{address}`, `{taxId}` with the local tax-id label. */

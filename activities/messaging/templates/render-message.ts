@@ -19,6 +19,8 @@ export interface RenderInput {
   /** YYYY-MM-DD. */
   referenceDate: string;
   paymentLink?: string;
+  /** An early-payment discount to offer: pay `amountMinor` by `validUntil` (YYYY-MM-DD) to settle. */
+  discount?: { amountMinor: number; validUntil: string };
   creditor?: Creditor;
   /** Required for email: the link every collection email must offer. */
   unsubscribeUrl?: string;
@@ -81,6 +83,12 @@ export function renderMessage(input: RenderInput): RenderedText | RenderedEmail 
     const opening = input.creditor && !lawLine ? `${input.creditor.name}: ` : '';
     const parts = [
       opening + fmt(t.sms, values),
+      input.discount !== undefined
+        ? fmt(catalog.discountOffer, {
+            amount: toPlainSpaces(formatAmount(input.discount.amountMinor, input.currency, locale)),
+            date: formatShortDate(input.discount.validUntil, locale),
+          })
+        : undefined,
       input.paymentLink !== undefined ? fmt(catalog.paymentLink, { link: input.paymentLink }) : undefined,
       lawLine ? creditorLine : undefined,
       catalog.optOutSms,
@@ -111,7 +119,15 @@ export function renderMessage(input: RenderInput): RenderedText | RenderedEmail 
     { text: () => fmt(catalog.greeting, values) },
     { text: () => fmt(t.body, values) },
   ];
-  const { paymentLink, unsubscribeUrl } = input;
+  const { paymentLink, unsubscribeUrl, discount } = input;
+  if (discount !== undefined)
+    paragraphs.push({
+      text: () =>
+        fmt(catalog.discountOffer, {
+          amount: formatAmount(discount.amountMinor, input.currency, locale),
+          date: formatLongDate(discount.validUntil, locale),
+        }),
+    });
   if (paymentLink !== undefined)
     paragraphs.push({ text: (link) => fmt(catalog.paymentLink, { link: link(paymentLink) }) });
   if (creditorLine !== undefined) paragraphs.push({ text: () => creditorLine });
