@@ -16,7 +16,7 @@ import { queryStatus, signalAccount } from '../signals';
 import { negotiateLanguage, formattingLocaleFor } from '../web/locale';
 import { accountPage, type FormError } from './account-page';
 import { CONSOLE_BASE, type ConsoleView } from './console-view';
-import { parseMajorAmount } from './money-input';
+import { parseMajorAmount, promiseFromForm } from './money-input';
 import { queuePage, type QueueFilters } from './queue-page';
 import type { ConsoleSessions } from './session';
 import { SESSION_COOKIE, SESSION_TTL_MS, cookieValue, type ConsoleSession } from './session';
@@ -324,13 +324,9 @@ export function consoleRouter(deps: RouteDeps, auth: ApiKeyAuthenticator, sessio
       const id = String(req.params.id);
       const placed = await deps.store.getPlacedAccount(id);
       if (!placed) return { form: 'promise', field: '(root)', message: `account ${id} is not known` };
-      const body = req.body as Record<string, string | undefined>;
-      const amountMinor = parseMajorAmount(body.amount ?? '', placed.account.balance.currency);
-      if (amountMinor === null || amountMinor <= 0)
-        return { form: 'promise', field: 'amountMinor', message: `"${body.amount ?? ''}" is not an amount` };
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date ?? ''))
-        return { form: 'promise', field: 'date', message: 'choose a date' };
-      await recordPromise(deps, id, { amountMinor, date: body.date!, agentId: session.agent });
+      const typed = promiseFromForm(req.body as Record<string, string | undefined>, placed.account.balance.currency);
+      if ('field' in typed) return { form: 'promise', ...typed };
+      await recordPromise(deps, id, { ...typed, agentId: session.agent });
       return 'promise';
     })
   );

@@ -26,3 +26,19 @@ export function majorAmountText(amountMinor: number, currency: string): string {
   const s = String(amountMinor).padStart(digits + 1, '0');
   return `${s.slice(0, -digits)}.${s.slice(-digits)}`;
 }
+
+/**
+ * A promise's amount and date as typed in a form (the console's and the debtor's page alike), or the field that is
+ * not one. The engine still checks the promise itself (horizon, balance) when the workflow receives it.
+ */
+export function promiseFromForm(
+  body: Record<string, string | undefined>,
+  currency: string
+): { amountMinor: number; date: string } | { field: string; message: string } {
+  const amountMinor = parseMajorAmount(body.amount ?? '', currency);
+  if (amountMinor === null || amountMinor <= 0)
+    return { field: 'amountMinor', message: `"${body.amount ?? ''}" is not an amount` };
+  const date = body.date ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { field: 'date', message: 'choose a date' };
+  return { amountMinor, date };
+}

@@ -10,7 +10,7 @@ import { defaultLadder } from '../../workflows/engine/ladder';
 import { resolveZone } from '../../workflows/engine/state';
 import { localParts } from '../../workflows/engine/zoned-time';
 import { recordAgreement, recordPromise } from '../commitments';
-import { parseMajorAmount } from '../console/money-input';
+import { promiseFromForm } from '../console/money-input';
 import type { RouteDeps } from '../deps';
 import { toProblem } from '../errors';
 import { receiveAndDeliverOptOut } from '../opt-out-delivery';
@@ -205,20 +205,12 @@ export function selfServiceRouter(deps: RouteDeps): Router {
     `${LINK}/promise`,
     form,
     act('promise', async (req, o) => {
-      const body = req.body as Record<string, string | undefined>;
-      const amountMinor = parseMajorAmount(body.amount ?? '', o.account.balance.currency);
-      if (amountMinor === null || amountMinor <= 0)
-        return { form: 'promise', field: 'amountMinor', message: `"${body.amount ?? ''}" is not an amount` };
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date ?? ''))
-        return { form: 'promise', field: 'date', message: 'choose a date' };
-      const { promise } = await recordPromise(deps, o.account.id, {
-        amountMinor,
-        date: body.date!,
-        agentId: SELF_SERVICE_ACTOR,
-      });
+      const typed = promiseFromForm(req.body as Record<string, string | undefined>, o.account.balance.currency);
+      if ('field' in typed) return { form: 'promise', ...typed };
+      const { promise } = await recordPromise(deps, o.account.id, { ...typed, agentId: SELF_SERVICE_ACTOR });
       await audit(o, 'promise_made_by_debtor', `promise to pay on ${promise.date}`, {
         promiseId: promise.promiseId,
-        amountMinor,
+        amountMinor: promise.amountMinor,
         date: promise.date,
       });
       return 'promise';

@@ -9,6 +9,7 @@ export interface PageChrome {
   skipLabel: string;
   /** Links and forms on the header's right (navigation, the signed-in agent, sign-out). */
   nav?: SafeHtml;
+  /** After the shared base.css, served beside it. */
   stylesheet: string;
 }
 
@@ -20,6 +21,7 @@ export function pageLayout(chrome: PageChrome, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${chrome.title} · ${chrome.brand}</title>
+        <link rel="stylesheet" href="${chrome.stylesheet.replace(/[^/]+$/, 'base.css')}" />
         <link rel="stylesheet" href="${chrome.stylesheet}" />
       </head>
       <body>

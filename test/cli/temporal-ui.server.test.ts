@@ -12,10 +12,9 @@ import type { DunningStatus } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/workflow-input';
 import { DEMO_API_KEYS, startDevDemo, type DevDemoProcess } from '../helpers/dev-demo-process';
 import { describeWithTemporal } from '../helpers/temporal-servers';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from '../helpers/headless-chromium';
 
 const run = promisify(execFile);
-const SCREENSHOTS = join(__dirname, '..', '..', '.data', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const TITLE = 'the Temporal UI of npm run dev -- --demo, in headless Chromium';
 
 // Debian's Chromium only (.ci/run installs it); without it the suite is skipped with the reason in its name.
@@ -93,16 +92,7 @@ function sreView(servers: TemporalServers): void {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1600, height: 1200 },
       timezoneId: 'UTC',
     });

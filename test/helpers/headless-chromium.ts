@@ -9,21 +9,20 @@ export const hasChromium = (): boolean => existsSync(CHROMIUM);
 /** Where browser specs keep their screenshots, for CI to archive (gitignored). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '.data', 'screenshots');
 
+/** Headless, unsandboxed (root in CI), and nothing reaching out to Google's services. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Headless Debian Chromium with nothing reaching out to Google's services. */
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
