@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { withPreparedStatements } from './prepared-statements';
 import type { Database } from './schema';
 
 export const DEFAULT_DATA_DIR = '.data/pglite';
@@ -59,7 +60,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Open
     });
     // An idle client losing its server must not crash the process; the next query reports the failure.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
 

@@ -7,6 +7,7 @@ import type {
   SendIntent,
   SendLease,
 } from '../contact-attempt-store';
+import { preparedAs } from '../prepared-statements';
 import { ConflictError, NotFoundError, withDatabaseErrors } from '../errors';
 import type { ContactAttemptRow, Database } from '../schema';
 import { isUuid } from '../transaction';
@@ -57,39 +58,24 @@ function assertLease(lease: SendLease): void {
 
 /** The send-intent ledger over PostgreSQL. Every method is one round trip on the common path. */
 export function createContactAttemptStore(db: Kysely<Database>): ContactAttemptStore {
-  // Lease instants are the database's clock (now()), never a worker's, so skewed workers agree on who holds it.
-  const leaseUntil = (lease: SendLease) => sql<Date>`now() + make_interval(secs => ${lease.durationMs / 1000})`;
-
-  /** Insert the intent, or take the lease of an existing one that has no provider id and no lease: one statement. */
-  const take = (intent: SendIntent, lease: SendLease) =>
-    db
-      .insertInto('contact_attempts')
-      .values({
-        workflow_id: intent.workflowId,
-        step_key: intent.stepKey,
-        channel: intent.channel,
-        account_id: intent.accountId,
-        to_address: intent.to,
-        template: intent.template,
-        sending_since: sql<Date>`now()`,
-        lease_until: leaseUntil(lease),
-        send_attempts: 1,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['workflow_id', 'step_key', 'channel'])
-          .doUpdateSet((eb) => ({
-            sending_since: sql<Date>`now()`,
-            lease_until: eb.ref('excluded.lease_until'),
-            send_attempts: sql<number>`contact_attempts.send_attempts + 1`,
-            updated_at: sql<Date>`now()`,
-          }))
-          // Free: nothing sent yet and no lease (never taken, or released by a failure proving nothing was sent).
-          .where('contact_attempts.provider_message_id', 'is', null)
-          .where('contact_attempts.lease_until', 'is', null)
-      )
-      .returning(CLAIM_COLUMNS)
-      .executeTakeFirst();
+  /**
+   * Insert the intent, or take the lease of an existing one that has no provider id and no lease: one statement.
+   * Lease instants are the database's clock (now()), never a worker's, so skewed workers agree on who holds it.
+   */
+  const take = async (intent: SendIntent, lease: SendLease): Promise<ClaimRow | undefined> => {
+    const { rows } = await sql<ClaimRow>`${preparedAs('ledger.claim')}
+      insert into contact_attempts (workflow_id, step_key, channel, account_id, to_address, template,
+        sending_since, lease_until, send_attempts)
+      values (${intent.workflowId}::text, ${intent.stepKey}::text, ${intent.channel}::text, ${intent.accountId}::text,
+        ${intent.to}::text, ${intent.template}::text, now(), now() + make_interval(secs => ${lease.durationMs / 1000}::float8), 1)
+      on conflict (workflow_id, step_key, channel) do update set
+        sending_since = now(), lease_until = excluded.lease_until,
+        send_attempts = contact_attempts.send_attempts + 1, updated_at = now()
+      -- Free: nothing sent yet and no lease (never taken, or released by a failure proving nothing was sent).
+      where contact_attempts.provider_message_id is null and contact_attempts.lease_until is null
+      returning id, provider_message_id, status, transport, send_attempts`.execute(db);
+    return rows[0];
+  };
 
   const current = (intent: SendIntent) =>
     db
@@ -151,7 +137,7 @@ export function createContactAttemptStore(db: Kysely<Database>): ContactAttemptS
       // One statement: lock, update, and append to the timeline only when something changed, so a retried
       // markSent neither regresses a status a callback already advanced nor duplicates the timeline entry.
       const { rows } = await withDatabaseErrors(() =>
-        sql<{ old_pid: string | null; changed: boolean }>`
+        sql<{ old_pid: string | null; changed: boolean }>`${preparedAs('ledger.mark_sent')}
           with o as (
             select id, provider_message_id as old_pid, status as old_status
             from contact_attempts where id = ${attemptId}::uuid for update
