@@ -21,11 +21,22 @@ export function preparedAs(name: string) {
   return sql.raw(`/* prepared:${name} */`);
 }
 
-/** The pool as Kysely sees it, sending statements that carry the marker as named prepared statements. */
+/**
+ * The pool as Kysely sees it: statements that carry the marker go as named prepared statements, and a connection
+ * lost while checked out is reported to its query (and discarded), never thrown at the process.
+ */
 export function withPreparedStatements(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      // The pool listens for errors of idle clients only. A connection lost while Kysely holds the client (the
+      // server restarted mid-transaction) emits 'error' with no listener, which would end the process: keep it
+      // here, and hand it back on release so the pool discards the broken client instead of reusing it.
+      let lost: Error | undefined;
+      const onError = (err: Error) => {
+        lost = err;
+      };
+      client.on('error', onError);
       return {
         // Kysely passes a cursor object instead of text only for streaming, which the ledger never does.
         query: ((text: unknown, values?: unknown[]) => {
@@ -34,7 +45,10 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
             ? client.query(text as string, values)
             : client.query({ name, text: text as string, values });
         }) as unknown as PostgresPoolClient['query'],
-        release: () => client.release(),
+        release: () => {
+          client.removeListener('error', onError);
+          client.release(lost);
+        },
       };
     },
     end: () => pool.end(),

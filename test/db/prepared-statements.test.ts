@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { preparedAs } from '../../db/prepared-statements';
 import { createContactAttemptStore } from '../../db/repositories/contact-attempts';
 import type { Database } from '../../db/schema';
 import { smsIntent } from './fixtures';
-import { describeEachBackend } from './test-database';
+import { backends, describeEachBackend } from './test-database';
 
 const preparedNames = async (db: Kysely<Database>) =>
   (await sql<{ name: string }>`select name from pg_prepared_statements`.execute(db)).rows.map((r) => r.name);
@@ -64,4 +64,24 @@ describeEachBackend('named prepared statements', (ctx) => {
 
 it('refuses a statement name that could break out of the SQL comment', () => {
   expect(() => preparedAs('ledger */ drop table accounts; /*')).toThrow(/not valid/);
+});
+
+// Only a server has sessions to lose; the embedded database runs in this process.
+const server = backends.find((b) => b.name === 'postgres');
+(server ? describe : describe.skip)('a connection lost while checked out [postgres]', () => {
+  it('fails only the transaction that held it, never the process, and the next statement gets a new one', async () => {
+    const opened = await server!.open();
+    try {
+      // The server ends this session mid-transaction, as a PostgreSQL restart would. Before the pool wrapper kept an
+      // error listener on checked-out clients, this was an unhandled 'error' event: the worker or API process died.
+      const lost = opened.db
+        .transaction()
+        .execute((trx) => sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx));
+      await expect(lost).rejects.toThrow(/terminat/i);
+      const { rows } = await sql<{ n: number }>`select 1 as n`.execute(opened.db);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await opened.close();
+    }
+  });
 });
