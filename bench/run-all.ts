@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * human-readable lines and one JSON summary line per figure; this collects the JSON lines at the end.
  * `npm run bench -- engine` runs only the benchmarks whose name contains "engine".
  */
-const BENCHES = ['engine-decisions', 'workflow-replay', 'db-contact-attempts', 'api-accounts'];
+const BENCHES = ['engine-decisions', 'workflow-replay', 'db-contact-attempts', 'api-accounts', 'end-to-end'];
 
 const filter = process.argv[2];
 const summaries: unknown[] = [];
