@@ -27,6 +27,7 @@ import { WORKFLOWS_PATH, type DunningHistory } from '../scenarios/histories/dunn
 import { HistoryBuilder } from '../scenarios/histories/history-builder';
 import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
 import { sameStepsHistory } from './fixtures/same-steps-history';
+import { historyCost } from './harness/history-cost';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const COPIES = Number(process.argv[3] ?? 50);
@@ -115,6 +116,25 @@ async function main(): Promise<void> {
   const long = longHistory();
   process.stdout.write(
     `histories: full ladder ${ladder.events!.length} events, minimal ${minimal.events!.length} events, long ${long.events!.length} events\n`
+  );
+
+  // What a whole ladder costs in history and billable Actions, and one ladder step alone: the events from one
+  // step's activity to the next one's (its timer, its workflow tasks, its upsert), averaged over the ladder.
+  const cost = historyCost(ladder);
+  const stepAt = (ladder.events ?? []).flatMap((e, i) =>
+    e.activityTaskScheduledEventAttributes &&
+    e.activityTaskScheduledEventAttributes.activityType?.name !== 'recordAccountChanges'
+      ? [i]
+      : []
+  );
+  const perStep = (stepAt[stepAt.length - 1]! - stepAt[0]!) / (stepAt.length - 1);
+  const stepCost = historyCost({ events: (ladder.events ?? []).slice(stepAt[0], stepAt[stepAt.length - 1]) });
+  const actionsPerStep = stepCost.actions / (stepAt.length - 1);
+  process.stdout.write(
+    `full ladder history: ${cost.events} events, ${cost.actions} billable Actions, ${(cost.bytes / 1024).toFixed(1)} KiB for ${stepAt.length} ladder steps with placement, a payment and closing; one step: ${perStep.toFixed(1)} events, ${actionsPerStep.toFixed(1)} Actions (goal ≤ 10 and ≤ 3)\n`
+  );
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workflow-replay', figure: 'history-cost', events: cost.events, actions: cost.actions, bytes: cost.bytes, steps: stepAt.length, eventsPerStep: round(perStep, 1), actionsPerStep: round(actionsPerStep, 1) })}\n`
   );
 
   // Warm-up: JIT, the core runtime, the first sandbox contexts.
