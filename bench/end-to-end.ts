@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { existingTemporalCli } from '../cli/temporal-cli-binary';
 import { workflowIdFor } from '../workflows/workflow-input';
-import { freePorts } from '../test/helpers/free-ports';
+import { freePorts } from '../loopback/free-ports';
 import { startCobranzaStack } from './harness/cobranza-stack';
 import { startDevServerProcess } from './harness/dev-server-process';
 import { historyCost, type HistoryCost } from './harness/history-cost';

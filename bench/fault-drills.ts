@@ -22,13 +22,13 @@ import { randomUUID } from 'node:crypto';
 import { existingTemporalCli } from '../cli/temporal-cli-binary';
 import { statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../workflows/workflow-input';
-import { freePorts } from '../test/helpers/free-ports';
-import type { Scripted } from '../test/helpers/provider-simulator';
+import { freePorts } from '../loopback/free-ports';
+import type { Scripted } from '../loopback/provider-simulator';
 import { SERVICE_KEY, startCobranzaStack, type CobranzaStack } from './harness/cobranza-stack';
 import { startDevServerProcess, type DevServerProcess } from './harness/dev-server-process';
 import { placeBatch, until, workflowOf } from './harness/placement';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from './harness/private-postgres';
-import { accountFor, reachableDebtor, type ReachableDebtor } from './harness/reachable-debtor';
+import { accountFor, DRILLS_STAY_OPEN_MS, reachableDebtor, type ReachableDebtor } from './harness/reachable-debtor';
 
 const ACCOUNTS = Number(process.env.DRILL_ACCOUNTS ?? 60);
 /** Per worker; slow enough that a fault lands while sends are going out. */
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     say('no PostgreSQL server binaries (initdb, pg_ctl): install postgresql or set PG_BIN');
     return 2;
   }
-  const debtor = reachableDebtor(Date.now(), 45 * 60_000);
+  const debtor = reachableDebtor(Date.now(), DRILLS_STAY_OPEN_MS);
   const [pgPort, temporalPort] = await freePorts(2);
   const dir = mkdtempSync(join(tmpdir(), 'cobranza-drills-'));
   const postgres = await startPrivatePostgres(pgPort!);

@@ -14,9 +14,9 @@ import { encryptionDisabled } from '../../codec/encryption-keys';
 import { openDatabase, type OpenedDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
-import { freePorts } from '../../test/helpers/free-ports';
-import { startProviderSimulator, type ProviderSimulator } from '../../test/helpers/provider-simulator';
-import { startWorkerProcess, type WorkerProcess } from '../../test/helpers/worker-process';
+import { freePorts } from '../../loopback/free-ports';
+import { startProviderSimulator, type ProviderSimulator } from '../../loopback/provider-simulator';
+import { startWorkerProcess, type WorkerProcess } from '../../loopback/worker-process';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';

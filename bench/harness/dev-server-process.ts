@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { existingTemporalCli } from '../../cli/temporal-cli-binary';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { spawnGrouped, type GroupedChild } from '../../test/helpers/process-group';
+import { spawnGrouped, type GroupedChild } from '../../loopback/process-group';
 
 /**
  * The Temporal dev server (`temporal server start-dev`) as a child process this script owns, so a drill can stop

@@ -1,4 +1,4 @@
-import type { RecordedRequest, ProviderSimulator } from '../../test/helpers/provider-simulator';
+import type { RecordedRequest, ProviderSimulator } from '../../loopback/provider-simulator';
 import { SERVICE_KEY } from './cobranza-stack';
 
 /** `POST /v1/accounts/batch`; resolves with the answer once every item was placed (or refused). */

@@ -24,6 +24,9 @@ const CANDIDATES: readonly {
   { jurisdiction: 'US', timezone: 'Pacific/Pago_Pago', locale: 'en-US', currency: 'USD', phone: '+12025550143' },
 ];
 
+/** How long the debtors' window must stay open for `npm run drills`: the four drills take 3 to 8 minutes. */
+export const DRILLS_STAY_OPEN_MS = 20 * 60_000;
+
 export type ReachableDebtor = (typeof CANDIDATES)[number] & { dueDate: string };
 
 /**

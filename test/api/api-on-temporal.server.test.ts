@@ -17,7 +17,7 @@ import { addDays, localParts } from '../../workflows/engine/zoned-time';
 import { startCobranzaWorkers, type RunningWorkers } from '../helpers/cobranza-worker';
 import { describeWithTemporal, startDevServer } from '../helpers/temporal-servers';
 import { bearer, conta, cuenta, expectProblem, inboxOf, KEYS, memoryLogger, openTestDb, testConfig } from './helpers';
-import { deadPort } from '../helpers/free-ports';
+import { deadPort } from '../../loopback/free-ports';
 
 const svc = bearer(KEYS.service);
 

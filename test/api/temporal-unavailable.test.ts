@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createApp } from '../../api/app';
 import { bearer, cuenta, expectProblem, inboxOf, KEYS, memoryLogger, NOW, openTestDb, testConfig } from './helpers';
-import { deadPort } from '../helpers/free-ports';
+import { deadPort } from '../../loopback/free-ports';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
 let connection: Connection;

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TemporalServers } from '../../cli/temporal-servers-command';
-import { freePorts } from './free-ports';
-import { spawnGrouped, tail } from './process-group';
+import { freePorts } from '../../loopback/free-ports';
+import { spawnGrouped, tail } from '../../loopback/process-group';
 
 /** Fixed keys for the child's API: tests call it as a billing system (service), an agent and an admin. */
 export const DEMO_API_KEYS = {

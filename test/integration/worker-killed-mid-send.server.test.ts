@@ -33,10 +33,14 @@ import {
   SENDGRID_API_KEY,
   simulatedProviderEnv,
 } from '../messaging/fixtures';
-import { startProviderSimulator, type ProviderSimulator, type RecordedRequest } from '../helpers/provider-simulator';
+import {
+  startProviderSimulator,
+  type ProviderSimulator,
+  type RecordedRequest,
+} from '../../loopback/provider-simulator';
 import { clientWith, describeWithTemporal, startDevServer, workflowBundlePath } from '../helpers/temporal-servers';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
-import { freePorts } from '../helpers/free-ports';
+import { startWorkerProcess, type WorkerProcess } from '../../loopback/worker-process';
+import { freePorts } from '../../loopback/free-ports';
 
 const { EventType } = temporal.api.enums.v1;
 

@@ -2,7 +2,7 @@ import type { Logger, MetricMeter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SendMessageInput, SendMessageResult } from '../../workflows/activity-contracts';
-import { startProviderSimulator, type ProviderSimulator } from '../helpers/provider-simulator';
+import { startProviderSimulator, type ProviderSimulator } from '../../loopback/provider-simulator';
 
 /** Realistic accounts: Ana López in Mexico City, João Silva in São Paulo. */
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
