@@ -87,3 +87,40 @@ export async function startWorkerProcess(
     },
   };
 }
+
+/** Where a worker child connects and what it loads; everything a loopback run varies. */
+export interface WorkerSettings {
+  temporalAddress: string;
+  namespace?: string;
+  databaseUrl: string;
+  dataDir: string;
+  workflowBundlePath: string;
+  metricsPort: number;
+  /** Twilio and SendGrid pointed at the provider simulator, and the links' base URL and secret. */
+  providerEnv: Record<string, string>;
+  /** Anything else, e.g. MESSAGING_MAX_PER_SECOND. */
+  extra?: Record<string, string>;
+}
+
+/**
+ * The whole environment of a worker child: PATH, HOME and TMPDIR to find node and its caches, and the settings;
+ * nothing else of this process's environment. Payloads are not encrypted (loopback only) and shutdown is quick.
+ */
+export function workerEnv(s: WorkerSettings): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...(process.env.TMPDIR && { TMPDIR: process.env.TMPDIR }),
+    TEMPORAL_ADDRESS: s.temporalAddress,
+    TEMPORAL_NAMESPACE: s.namespace ?? 'default',
+    DATABASE_URL: s.databaseUrl,
+    DATA_DIR: s.dataDir,
+    PAYLOAD_ENCRYPTION_DISABLED: 'true',
+    ...s.providerEnv,
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${s.metricsPort}`,
+    WORKFLOW_BUNDLE_PATH: s.workflowBundlePath,
+    SHUTDOWN_GRACE_MS: '2000',
+    LOG_LEVEL: 'info',
+    ...s.extra,
+  };
+}

@@ -16,7 +16,7 @@ import { migrateToLatest } from '../../db/migrator';
 import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
 import { freePorts } from '../../loopback/free-ports';
 import { startProviderSimulator, type ProviderSimulator } from '../../loopback/provider-simulator';
-import { startWorkerProcess, type WorkerProcess } from '../../loopback/worker-process';
+import { startWorkerProcess, workerEnv, type WorkerProcess } from '../../loopback/worker-process';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
@@ -98,22 +98,18 @@ export async function startCobranzaStack(opts: {
   const metrics = new Map<WorkerProcess, string>();
   const startWorker = async (name: string) => {
     const [metricsPort] = await freePorts(1);
-    const worker = await startWorkerProcess(name, {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...(process.env.TMPDIR && { TMPDIR: process.env.TMPDIR }),
-      TEMPORAL_ADDRESS: opts.temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
-      DATABASE_URL: opts.databaseUrl,
-      DATA_DIR: dir,
-      PAYLOAD_ENCRYPTION_DISABLED: 'true',
-      ...providerEnv,
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-      MESSAGING_MAX_PER_SECOND: String(opts.messagingMaxPerSecond),
-      SHUTDOWN_GRACE_MS: '2000',
-      LOG_LEVEL: 'info',
-    });
+    const worker = await startWorkerProcess(
+      name,
+      workerEnv({
+        temporalAddress: opts.temporalAddress,
+        databaseUrl: opts.databaseUrl,
+        dataDir: dir,
+        providerEnv,
+        metricsPort: metricsPort!,
+        workflowBundlePath: bundlePath,
+        extra: { MESSAGING_MAX_PER_SECOND: String(opts.messagingMaxPerSecond) },
+      })
+    );
     workers.add(worker);
     // Detached children outlive a parent that crashes: kill -9 sends its signal synchronously, before any await.
     process.once('exit', () => void worker.kill9(1));

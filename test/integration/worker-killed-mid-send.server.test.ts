@@ -39,7 +39,7 @@ import {
   type RecordedRequest,
 } from '../../loopback/provider-simulator';
 import { clientWith, describeWithTemporal, startDevServer, workflowBundlePath } from '../helpers/temporal-servers';
-import { startWorkerProcess, type WorkerProcess } from '../../loopback/worker-process';
+import { startWorkerProcess, workerEnv, type WorkerProcess } from '../../loopback/worker-process';
 import { freePorts } from '../../loopback/free-ports';
 
 const { EventType } = temporal.api.enums.v1;
@@ -97,22 +97,19 @@ function killedMidSend(servers: TemporalServers, url: string): void {
   /** The production worker with Twilio and SendGrid pointed at the simulator, on the test's schema. */
   const startWorker = async (name: string) => {
     const [metricsPort] = await freePorts(1);
-    const worker = await startWorkerProcess(name, {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...(process.env.TMPDIR && { TMPDIR: process.env.TMPDIR }),
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-      // The name lets the test find this worker's database sessions.
-      DATABASE_URL: withApplicationName(ledger.url, `cobranza-${name}`),
-      DATA_DIR: dataDir,
-      PAYLOAD_ENCRYPTION_DISABLED: 'true',
-      ...simulatedProviderEnv(simulator.baseUrl),
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
-      SHUTDOWN_GRACE_MS: '2000',
-      LOG_LEVEL: 'info',
-    });
+    const worker = await startWorkerProcess(
+      name,
+      workerEnv({
+        temporalAddress: env.address,
+        namespace: env.namespace ?? 'default',
+        // The name lets the test find this worker's database sessions.
+        databaseUrl: withApplicationName(ledger.url, `cobranza-${name}`),
+        dataDir,
+        providerEnv: simulatedProviderEnv(simulator.baseUrl),
+        metricsPort: metricsPort!,
+        workflowBundlePath: workflowBundlePath(),
+      })
+    );
     running.add(worker);
     return worker;
   };
