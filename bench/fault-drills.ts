@@ -51,6 +51,7 @@ interface DrillCounts {
   duplicates: number;
   inDoubt: number;
   ledgerMismatches: number;
+  acceptedRecordedInDoubt: number;
   paymentAnswers: Record<number, number>;
   paymentsAcknowledged: number;
   paymentsApplied: number;
@@ -266,12 +267,23 @@ async function drill(world: World, name: string, inject: Inject): Promise<DrillC
     byStep.set(key, (byStep.get(key) ?? 0) + 1);
   }
   const duplicates = [...byStep.values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
-  const accepted = new Set(
-    requests.flatMap((r) => (r.reply && r.reply.status < 400 && r.reply.messageId ? [r.reply.messageId] : []))
-  );
+  const stepOf = (r: (typeof requests)[number]) =>
+    `${workflowOf(r)}|${new URL(r.form!.StatusCallback!).searchParams.get('step')}`;
+  const rowOf = new Map(last.rows.map((r) => [`${r.workflow_id}|${r.step_key}`, r]));
+  const acceptedRequests = requests.filter((r) => r.reply && r.reply.status < 400 && r.reply.messageId);
+  const accepted = new Set(acceptedRequests.map((r) => r.reply!.messageId!));
   const recorded = new Set(last.rows.flatMap((r) => (r.provider_message_id ? [r.provider_message_id] : [])));
+  // Accepted, but the answer never reached the ledger (the worker died, or PostgreSQL was down when it came): the
+  // ledger holds the step as `unknown`, in doubt, which is the truth as the sender knows it. Not a duplicate and
+  // not a mismatch; counted apart, because its delivery callbacks will find no attempt.
+  const acceptedRecordedInDoubt = acceptedRequests.filter((r) => {
+    const row = rowOf.get(stepOf(r));
+    return !recorded.has(r.reply!.messageId!) && row?.status === 'unknown' && row.provider_message_id === null;
+  }).length;
   const ledgerMismatches =
-    [...accepted].filter((id) => !recorded.has(id)).length + [...recorded].filter((id) => !accepted.has(id)).length;
+    [...accepted].filter((id) => !recorded.has(id)).length -
+    acceptedRecordedInDoubt +
+    [...recorded].filter((id) => !accepted.has(id)).length;
 
   const paymentsApplied = [...acknowledged].filter((id) => {
     const st = last.statuses.find((x) => x.id === id);
@@ -291,6 +303,7 @@ async function drill(world: World, name: string, inject: Inject): Promise<DrillC
     duplicates,
     inDoubt: last.rows.filter((r) => r.status === 'unknown').length,
     ledgerMismatches,
+    acceptedRecordedInDoubt,
     paymentAnswers: answers,
     paymentsAcknowledged: acknowledged.size,
     paymentsApplied,
