@@ -68,20 +68,24 @@ it('refuses a statement name that could break out of the SQL comment', () => {
 
 // Only a server has sessions to lose; the embedded database runs in this process.
 const server = backends.find((b) => b.name === 'postgres');
-(server ? describe : describe.skip)('a connection lost while checked out [postgres]', () => {
-  it('fails only the transaction that held it, never the process, and the next statement gets a new one', async () => {
-    const opened = await server!.open();
-    try {
-      // The server ends this session mid-transaction, as a PostgreSQL restart would. Before the pool wrapper kept an
-      // error listener on checked-out clients, this was an unhandled 'error' event: the worker or API process died.
-      const lost = opened.db
-        .transaction()
-        .execute((trx) => sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx));
-      await expect(lost).rejects.toThrow(/terminat/i);
-      const { rows } = await sql<{ n: number }>`select 1 as n`.execute(opened.db);
-      expect(rows).toEqual([{ n: 1 }]);
-    } finally {
-      await opened.close();
-    }
-  });
-});
+const LOST_TITLE = 'a connection lost while checked out [postgres]';
+(server ? describe : describe.skip)(
+  server ? LOST_TITLE : `${LOST_TITLE}: skipped: TEST_DATABASE_URL is not set (only a server has sessions to lose)`,
+  () => {
+    it('fails only the transaction that held it, never the process, and the next statement gets a new one', async () => {
+      const opened = await server!.open();
+      try {
+        // The server ends this session mid-transaction, as a PostgreSQL restart would. Before the pool wrapper kept an
+        // error listener on checked-out clients, this was an unhandled 'error' event: the worker or API process died.
+        const lost = opened.db
+          .transaction()
+          .execute((trx) => sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx));
+        await expect(lost).rejects.toThrow(/terminat/i);
+        const { rows } = await sql<{ n: number }>`select 1 as n`.execute(opened.db);
+        expect(rows).toEqual([{ n: 1 }]);
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+);
