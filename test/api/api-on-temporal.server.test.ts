@@ -244,7 +244,11 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     );
   });
 
-  /** A ladder whose one step is an agent task due now, so the workflow creates the task at once. */
+  /**
+   * A ladder whose one step is an agent task on the due date. The account fell due yesterday, so the task is
+   * created at once at any hour: a step's hour carries the account's spread of up to an hour, so a task due today
+   * at 00:00 would wait until as late as 01:00.
+   */
   const callNow: Ladder = {
     ...defaultLadder,
     id: 'llamada-inmediata',
@@ -263,7 +267,7 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
   };
   /** An account placed with that ladder, and the id of the task its workflow created (read from the database). */
   const accountWithAgentTask = async () => {
-    const account = cuenta({ dueDate: localParts('America/Bogota', Date.now()).date });
+    const account = cuenta({ dueDate: addDays(localParts('America/Bogota', Date.now()).date, -1) });
     expect((await place({ ...account, ladder: callNow })).status).toBe(201);
     const taskId = await eventually(async () => {
       const row = await database.db
