@@ -155,7 +155,7 @@ describeWithTemporal('dunning workflow on the time-skipping test server', (serve
       ),
     };
     const handle = await start(account, { ladder });
-    await env.sleep('3 days');
+    await sleepUntilContacted(handle, 'pre-due-nudge');
     const offered = await handle.query(statusQuery);
     expect(await sentSteps(account.id)).toEqual(['pre-due-nudge:sms']);
     // Camila owes COP 450.000: 15 % off is COP 382.500, until five days after the nudge in Bogotá.
