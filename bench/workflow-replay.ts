@@ -25,7 +25,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import { anaUnpaidUntilFinalNotice } from '../scenarios/histories/ana-ladder';
 import { WORKFLOWS_PATH, type DunningHistory } from '../scenarios/histories/dunning-history';
 import { HistoryBuilder } from '../scenarios/histories/history-builder';
-import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
 import { sameStepsHistory } from './fixtures/same-steps-history';
 import { historyCost } from './harness/history-cost';
 
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const logger = new DefaultLogger('WARN');
   const [dunningBundle, minimalBundle, sameStepsBundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger, preloadModules: [...PRELOADED_WORKFLOW_MODULES] }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger, ...WORKFLOW_BUNDLER_OPTIONS }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/minimal-workflow.ts'), logger }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/same-steps-workflow.ts'), logger }),
   ]);

@@ -5,7 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalServers, type TemporalServers } from '../cli/temporal-servers-command';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
-import { PRELOADED_WORKFLOW_MODULES } from '../worker/workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
 
 /**
  * Before any test file runs: the Temporal dev server (CLI) and the time-skipping test server, from the cache or
@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
       failureConverterPath: FAILURE_CONVERTER_PATH,
-      preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+      ...WORKFLOW_BUNDLER_OPTIONS,
       logger: { trace() {}, debug() {}, info() {}, warn: progress, error: progress, log() {} },
     });
     writeFileSync(bundlePath, code);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
-import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
 
 /** `npm run build:workflows`: the bundle production workers load with WORKFLOW_BUNDLE_PATH. */
 async function main(): Promise<void> {
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    ...WORKFLOW_BUNDLER_OPTIONS,
   });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);

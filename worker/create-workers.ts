@@ -2,7 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { DunningActivities } from '../workflows/activity-contracts';
 import { TASK_QUEUES } from '../workflows/workflow-input';
-import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -30,7 +30,7 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<Worker[
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
       : {
           workflowsPath: require.resolve('../workflows'),
-          bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
+          bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
         }),
     activities: recordKeeping,
     ...(opts.dataConverter && { dataConverter: opts.dataConverter }),

@@ -13,7 +13,7 @@ import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../codec/data-co
 import { encryptionDisabled } from '../../codec/encryption-keys';
 import { openDatabase, type OpenedDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
-import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../worker/workflow-bundle-options';
 import { freePorts } from '../../loopback/free-ports';
 import { startProviderSimulator, type ProviderSimulator } from '../../loopback/provider-simulator';
 import { startWorkerProcess, workerEnv, type WorkerProcess } from '../../loopback/worker-process';
@@ -53,7 +53,7 @@ export async function startCobranzaStack(opts: {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    ...WORKFLOW_BUNDLER_OPTIONS,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });
   writeFileSync(bundlePath, code);

@@ -9,7 +9,7 @@ import type { HistoryExpectations, HistoryJson } from '../../scenarios/histories
 import { ReplayRecorder } from './replay-recorder';
 import { asDecoded, differences } from './value-differences';
 import type { ReplayRecording } from './replay-recorder';
-import { PRELOADED_WORKFLOW_MODULES } from '../../worker/workflow-bundle-options';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../worker/workflow-bundle-options';
 
 export type { ReplayRecording } from './replay-recorder';
 
@@ -86,7 +86,7 @@ export function bundleForReplay(workflowsPath: string): Promise<WorkflowBundle> 
       workflowsPath: key,
       workflowInterceptorModules: [REPLAY_INTERCEPTORS_PATH],
       // As production bundles it: a module shared across runs must not change what a replay does.
-      preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+      ...WORKFLOW_BUNDLER_OPTIONS,
       logger: new DefaultLogger('WARN'),
     });
     // A failed bundle should fail every test that needs it, but not stick if the file is fixed in watch mode.
