@@ -16,6 +16,8 @@ import { rateLimitPerKey } from './rate-limit';
 import type { RouteContext } from './route';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAgentTaskRoutes } from './routes/agent-tasks';
+import { registerLadderRoutes } from './routes/ladders';
+import { createDbLadderCatalog, unavailableLadderCatalog, type LadderCatalog } from './ladder-catalog';
 import { registerOperationRoutes, type Readiness } from './routes/operations';
 import { registerOptOutRoutes } from './routes/opt-outs';
 import { registerPreviewRoutes } from './routes/preview';
@@ -36,6 +38,8 @@ export interface AppDeps {
   db?: Kysely<Database> | (() => Kysely<Database>);
   /** Overrides the store built over `db` (benches measuring the API alone). */
   store?: ApiStore;
+  /** Overrides the ladder catalog built over `db`. */
+  ladders?: LadderCatalog;
   config: ApiConfig;
   logger?: Logger;
   registry?: Registry;
@@ -79,7 +83,12 @@ export function createApp(deps: AppDeps): App {
     if (!deps.db) throw new Error('createApp needs db or store');
     store = createDbStore(deps.db);
   }
+  const { db } = deps;
+  const ladders =
+    deps.ladders ??
+    (db ? createDbLadderCatalog(db) : unavailableLadderCatalog('the ladder catalog needs the database'));
   const routeDeps: RouteDeps = {
+    ladders,
     // Fail fast: a request that needs an unreachable Temporal answers 503 within its budget, not after the SDK's retries.
     temporal: withCallDeadlines(deps.temporal, deps.config.temporalCallTimeoutMs),
     store,
@@ -130,7 +139,8 @@ export function createApp(deps: AppDeps): App {
   registerAccountRoutes(ctx, routeDeps);
   registerOptOutRoutes(ctx, routeDeps);
   registerAgentTaskRoutes(ctx, routeDeps);
-  registerPreviewRoutes(ctx);
+  registerLadderRoutes(ctx, routeDeps);
+  registerPreviewRoutes(ctx, routeDeps);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);
   app.use(router);
   app.use(

@@ -7,6 +7,7 @@ import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../wor
 import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { placementProblems } from '../workflows/engine/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
+import { resolveLadder } from './ladder-catalog';
 import type { RouteDeps } from './deps';
 import { ProblemError } from './problem';
 import type { PlaceAccountRequest } from './schemas';
@@ -53,8 +54,12 @@ export function dunningStartOptions(input: DunningWorkflowInput) {
  * account already running answers `created: false`; one whose workflow closed is a 409 naming how it closed.
  */
 export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): Promise<Placement> {
-  const { ladder: customLadder, ...account } = req;
-  const ladder = customLadder ?? defaultLadder;
+  const { ladder: customLadder, ladderRef, ...account } = req;
+  // A catalog ladder is resolved once, here: the account's workflow carries that version's definition, so a version
+  // published later never changes what this account runs.
+  const ladder =
+    customLadder ??
+    (ladderRef ? await resolveLadder(deps.ladders, ladderRef, 'ladderRef', 'placement') : defaultLadder);
   const policy = contactPolicyFor(account.debtor.jurisdiction);
   // Before anything is written or started: an account that cannot be collected is never placed.
   const found = placementProblems(account, ladder, policy, {

@@ -15,6 +15,7 @@ export const PROBLEM_TITLES: Record<string, string> = {
   'account-closed': 'The account is closed',
   'unprocessable-request': 'The request cannot be applied to the account as it is now',
   'invalid-account': 'The account cannot be collected as placed',
+  'unknown-ladder': 'The ladder named cannot be used here',
   'rate-limited': 'Too many requests',
   'service-unavailable': 'A service the API depends on is unavailable',
   'invalid-signature': 'The webhook signature is missing or invalid',

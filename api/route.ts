@@ -83,7 +83,8 @@ export function requireContentType(types: string[]): RequestHandler {
   };
 }
 
-function parseOrThrow(schema: z.ZodType, value: unknown, prefix: string): unknown {
+/** `value` parsed by `schema`, or a 400 naming every field that is wrong (under `prefix`). */
+export function parseOrThrow(schema: z.ZodType, value: unknown, prefix: string): unknown {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const errs = inputProblems(r.error).map((p) => ({

@@ -11,7 +11,7 @@ import {
   PaymentInputSchema,
   PromiseInputSchema,
 } from '../workflows/engine/account-events';
-import { LadderSchema } from '../workflows/engine/ladder';
+import { LadderDefinitionSchema, LadderIdSchema, LadderSchema } from '../workflows/engine/ladder';
 
 /** Request and response schemas of the HTTP API: the shared contracts plus the API's own envelopes. */
 
@@ -19,8 +19,22 @@ export const AccountIdParams = z.strictObject({
   id: AccountSchema.shape.id,
 });
 
-/** POST /v1/accounts: the placed account, optionally with its own ladder (default: the default ladder). */
-export const PlaceAccountRequest = z.strictObject({ ...AccountSchema.shape, ladder: LadderSchema.optional() });
+/** A catalog ladder by id: a published version, or (no version) the newest published one. */
+export const LadderRefSchema = z.strictObject({
+  id: LadderIdSchema,
+  version: z.number().int().positive().optional().describe('absent: the newest published version'),
+});
+
+/**
+ * POST /v1/accounts: the placed account, with the ladder it runs: a catalog ladder (`ladderRef`), a ladder of its own
+ * (`ladder`), or neither (the built-in default ladder). The account keeps the version it was placed with.
+ */
+export const PlaceAccountRequest = z
+  .strictObject({ ...AccountSchema.shape, ladder: LadderSchema.optional(), ladderRef: LadderRefSchema.optional() })
+  .refine((r) => r.ladder === undefined || r.ladderRef === undefined, {
+    message: 'give either ladder or ladderRef, not both',
+    path: ['ladderRef'],
+  });
 export type PlaceAccountRequest = z.infer<typeof PlaceAccountRequest>;
 
 export const PlacementResponse = z.object({
@@ -255,4 +269,62 @@ export const WebhookAck = z.object({
   received: z.number().int(),
   applied: z.number().int(),
   ignored: z.number().int(),
+});
+
+// Ladder catalog (api/routes/ladders.ts).
+
+export const LadderIdParams = z.strictObject({ ladderId: LadderIdSchema });
+export const LadderVersionParams = z.strictObject({
+  ladderId: LadderIdSchema,
+  version: z.coerce.number().int().positive(),
+});
+
+export const LadderDraftRequest = z.strictObject({
+  definition: LadderDefinitionSchema.describe('steps, promise and agreement rules: a ladder without id and version'),
+  note: z.string().max(500).optional().describe('what changed and why, for whoever publishes it'),
+});
+
+export const RetireLadderRequest = z.strictObject({
+  reason: z.string().min(1).max(500).describe('why no new account may be placed on this version'),
+});
+
+const LADDER_STATUSES = ['draft', 'published', 'retired'] as const;
+
+export const LadderVersionResponse = z.object({
+  ladderId: z.string(),
+  version: z.number().int(),
+  status: z.enum(LADDER_STATUSES),
+  definition: LadderDefinitionSchema,
+  note: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  publishedBy: z.string().optional(),
+  publishedAt: z.string().optional(),
+  retiredBy: z.string().optional(),
+  retiredAt: z.string().optional(),
+  retiredReason: z.string().optional(),
+});
+
+export const LadderSummary = z.object({
+  ladderId: z.string(),
+  latestPublished: z.number().int().nullable().describe('what a placement naming only the id runs'),
+  draft: z.number().int().nullable().describe('the version the open draft will be published as'),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      status: z.enum(LADDER_STATUSES),
+      note: z.string().optional(),
+      publishedAt: z.string().optional(),
+      retiredAt: z.string().optional(),
+      retiredReason: z.string().optional(),
+    })
+  ),
+});
+export const LadderList = z.object({ ladders: z.array(LadderSummary) });
+
+export const DraftPreviewRequest = z.strictObject({
+  accounts: z.array(AccountSchema).min(1).max(50).describe('sample accounts to run the draft against'),
+  startAt: z.iso.datetime({ offset: true }).optional().describe('default: now'),
+  horizonDays: z.number().int().min(1).max(400).default(60),
 });

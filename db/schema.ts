@@ -188,7 +188,27 @@ export interface InboxEventsTable {
   delivery: string | null;
 }
 
+export type LadderVersionStatus = 'draft' | 'published' | 'retired';
+
+export interface LadderVersionsTable {
+  ladder_id: string;
+  version: number;
+  status: LadderVersionStatus;
+  /** The ladder's definition (LadderDefinition: steps, promise, agreement), without its id and version. */
+  definition: ColumnType<unknown, string, string>;
+  note: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  published_by: string | null;
+  published_at: NullableInstant;
+  retired_by: string | null;
+  retired_at: NullableInstant;
+  retired_reason: string | null;
+}
+
 export interface Database {
+  ladder_versions: LadderVersionsTable;
   accounts: AccountsTable;
   payments: PaymentsTable;
   contact_attempts: ContactAttemptsTable;
@@ -219,4 +239,5 @@ export type NewAgentTaskRow = Insertable<AgentTasksTable>;
 export type OptOutRow = Selectable<OptOutsTable>;
 export type NewOptOutRow = Insertable<OptOutsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type LadderVersionRow = Selectable<LadderVersionsTable>;
 export type NewAuditEventRow = Insertable<AuditEventsTable>;

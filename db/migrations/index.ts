@@ -5,6 +5,7 @@ import * as accountLadderSnapshot from './2026_12_02_0001_account_ladder_snapsho
 import * as callsCreditAndOptOutSources from './2026_12_02_0002_calls_credit_and_opt_out_sources';
 import * as inbox from './2026_12_03_0001_inbox';
 import * as inboxRecentPlacements from './2026_12_03_0900_inbox_recent_placements';
+import * as ladderVersions from './2026_12_04_0001_ladder_versions';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0002_calls_credit_and_opt_out_sources': callsCreditAndOptOutSources,
   '2026_12_03_0001_inbox': inbox,
   '2026_12_03_0900_inbox_recent_placements': inboxRecentPlacements,
+  '2026_12_04_0001_ladder_versions': ladderVersions,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

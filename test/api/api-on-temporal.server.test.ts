@@ -244,6 +244,32 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     );
   });
 
+  it('an account placed on a catalog ladder keeps its version after the next is published; new accounts run the next', async () => {
+    const admin = bearer(KEYS.admin);
+    const ladderId = `cartera-temprana-${process.pid}-${Date.now().toString(36)}`;
+    const { id: _id, version: _v, ...definition } = defaultLadder;
+    const publish = async (def: typeof definition) => {
+      await request(app).post(`/v1/ladders/${ladderId}/draft`).set('Authorization', admin).send({ definition: def });
+      return request(app).post(`/v1/ladders/${ladderId}/draft/publish`).set('Authorization', admin).send();
+    };
+    expect((await publish(definition)).body.version).toBe(1);
+    const first = bogota();
+    expect((await place({ ...first, ladderRef: { id: ladderId } })).body.ladder).toEqual({ id: ladderId, version: 1 });
+    await statusOf(first.id);
+
+    const later = definition.steps.map((st) =>
+      st.id === 'day-1-sms' ? { ...st, trigger: { ...st.trigger, offsetDays: 3 } } : st
+    );
+    expect((await publish({ ...definition, steps: later })).body.version).toBe(2);
+    const second = bogota();
+    expect((await place({ ...second, ladderRef: { id: ladderId } })).body.ladder).toEqual({ id: ladderId, version: 2 });
+
+    expect((await statusOf(first.id)).ladder).toEqual({ id: ladderId, version: 1 });
+    expect((await statusOf(second.id)).ladder).toEqual({ id: ladderId, version: 2 });
+    const described = await handleOf(first.id).describe();
+    expect(described.typedSearchAttributes.get(LADDER_VERSION)).toBe(`${ladderId}@1`);
+  });
+
   /**
    * A ladder whose one step is an agent task on the due date. The account fell due yesterday, so the task is
    * created at once at any hour: a step's hour carries the account's spread of up to an hour, so a task due today

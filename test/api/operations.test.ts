@@ -26,6 +26,14 @@ const EVERY_ROUTE = [
   ['post', '/v1/agent-tasks/{id}/claim'],
   ['post', '/v1/agent-tasks/{id}/complete'],
   ['post', '/v1/preview'],
+  ['get', '/v1/ladders'],
+  ['get', '/v1/ladders/{ladderId}'],
+  ['get', '/v1/ladders/{ladderId}/draft'],
+  ['post', '/v1/ladders/{ladderId}/draft'],
+  ['post', '/v1/ladders/{ladderId}/draft/preview'],
+  ['post', '/v1/ladders/{ladderId}/draft/publish'],
+  ['get', '/v1/ladders/{ladderId}/versions/{version}'],
+  ['post', '/v1/ladders/{ladderId}/versions/{version}/retire'],
   ['post', '/webhooks/twilio/status'],
   ['post', '/webhooks/twilio/inbound'],
   ['post', '/webhooks/sendgrid/events'],
@@ -187,7 +195,7 @@ describe('POST /v1/preview', () => {
     expect(p.errors.map((e) => e.field)).toEqual(['text']);
   });
 
-  it('documents the moves, suppressions, skips and rejections of the response, and the text parameter', async () => {
+  it('documents the moves, suppressions, skips and rejections of the response, and its query parameters', async () => {
     const { app } = makeApp(db.db);
     const op = (await request(app).get('/openapi.json')).body.paths['/v1/preview'].post;
     const schema = op.responses['200'].content['application/json'].schema;
@@ -201,7 +209,10 @@ describe('POST /v1/preview', () => {
       'final',
     ]);
     expect(schema.properties.moved.items.required).toEqual(expect.arrayContaining(['from', 'to', 'rules', 'reasons']));
-    expect(op.parameters).toEqual([expect.objectContaining({ name: 'text', in: 'query', required: false })]);
+    const parameters = op.parameters as { name: string; in: string; required: boolean }[];
+    expect(parameters.map((p) => [p.name, p.in, p.required])).toEqual(
+      ['text', 'ladderId', 'ladderVersion', 'draft'].map((name) => [name, 'query', false])
+    );
   });
 
   it('names the offending field: an event before startAt, an unsupported jurisdiction', async () => {

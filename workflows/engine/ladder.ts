@@ -81,47 +81,60 @@ export const InstallmentOffersSchema = z.strictObject({
 });
 export type InstallmentOffers = z.infer<typeof InstallmentOffersSchema>;
 
-export const LadderSchema = z
-  .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-    version: z.number().int().positive(),
-    steps: z.array(LadderStepSchema).min(1).max(50),
-    promise: z.strictObject({
-      /** Reminder before the promised date (offsetDays is negative: -1 is the day before). */
-      reminder: EventStepSchema,
-      /** Days after the promised date at which the follow-up decides kept or broken. */
-      graceDays: z.number().int().min(0).max(30),
-      /** Local time of the follow-up check. */
-      checkLocalTime: localTime,
-      /** A promise is kept when paid ≥ promised × (1 − tolerance). */
-      keptTolerancePercent: z.number().min(0).max(50),
-      /** Furthest a promised date may lie from the day it is made. */
-      maxHorizonDays: z.number().int().min(1).max(365),
-      brokenTaskTemplate: templateKey,
-    }),
-    agreement: z.strictObject({
-      reminder: EventStepSchema,
-      graceDays: z.number().int().min(0).max(30),
-      checkLocalTime: localTime,
-      keptTolerancePercent: z.number().min(0).max(50),
-      brokenTaskTemplate: templateKey,
-      /** The plans a debtor may choose on their own page; absent: DEFAULT_INSTALLMENT_OFFERS. */
-      offers: InstallmentOffersSchema.optional(),
-    }),
-  })
-  .superRefine((ladder, ctx) => {
-    const seen = new Set<string>();
-    ladder.steps.forEach((step, i) => {
-      if (seen.has(step.id))
-        ctx.addIssue({ code: 'custom', message: `duplicate step id ${step.id}`, path: ['steps', i, 'id'] });
-      seen.add(step.id);
-      const prev = ladder.steps[i - 1];
-      if (prev && prev.trigger.offsetDays > step.trigger.offsetDays)
-        ctx.addIssue({ code: 'custom', message: 'steps must be ordered by offsetDays', path: ['steps', i, 'trigger'] });
-      if (step.kind === 'end' && i !== ladder.steps.length - 1)
-        ctx.addIssue({ code: 'custom', message: 'an end step must be the last step', path: ['steps', i, 'kind'] });
-    });
+/** A ladder's id: what accounts, versions, experiments and metrics name it by. */
+export const LadderIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a kebab-case ladder id');
+
+const ladderDefinitionShape = {
+  steps: z.array(LadderStepSchema).min(1).max(50),
+  promise: z.strictObject({
+    /** Reminder before the promised date (offsetDays is negative: -1 is the day before). */
+    reminder: EventStepSchema,
+    /** Days after the promised date at which the follow-up decides kept or broken. */
+    graceDays: z.number().int().min(0).max(30),
+    /** Local time of the follow-up check. */
+    checkLocalTime: localTime,
+    /** A promise is kept when paid ≥ promised × (1 − tolerance). */
+    keptTolerancePercent: z.number().min(0).max(50),
+    /** Furthest a promised date may lie from the day it is made. */
+    maxHorizonDays: z.number().int().min(1).max(365),
+    brokenTaskTemplate: templateKey,
+  }),
+  agreement: z.strictObject({
+    reminder: EventStepSchema,
+    graceDays: z.number().int().min(0).max(30),
+    checkLocalTime: localTime,
+    keptTolerancePercent: z.number().min(0).max(50),
+    brokenTaskTemplate: templateKey,
+    /** The plans a debtor may choose on their own page; absent: DEFAULT_INSTALLMENT_OFFERS. */
+    offers: InstallmentOffersSchema.optional(),
+  }),
+};
+
+/** Steps in order of offsetDays, unique ids, and an end step only last. */
+function checkSteps(ladder: { steps: LadderStep[] }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  ladder.steps.forEach((step, i) => {
+    if (seen.has(step.id))
+      ctx.addIssue({ code: 'custom', message: `duplicate step id ${step.id}`, path: ['steps', i, 'id'] });
+    seen.add(step.id);
+    const prev = ladder.steps[i - 1];
+    if (prev && prev.trigger.offsetDays > step.trigger.offsetDays)
+      ctx.addIssue({ code: 'custom', message: 'steps must be ordered by offsetDays', path: ['steps', i, 'trigger'] });
+    if (step.kind === 'end' && i !== ladder.steps.length - 1)
+      ctx.addIssue({ code: 'custom', message: 'an end step must be the last step', path: ['steps', i, 'kind'] });
   });
+}
+
+/**
+ * What a ladder does, without its identity: a draft is written as this, and the catalog gives it its id and the
+ * version it is published as (api/routes/ladders.ts).
+ */
+export const LadderDefinitionSchema = z.strictObject(ladderDefinitionShape).superRefine(checkSteps);
+export type LadderDefinition = z.infer<typeof LadderDefinitionSchema>;
+
+export const LadderSchema = z
+  .strictObject({ id: LadderIdSchema, version: z.number().int().positive(), ...ladderDefinitionShape })
+  .superRefine(checkSteps);
 export type Ladder = z.infer<typeof LadderSchema>;
 
 /**
