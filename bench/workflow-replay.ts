@@ -12,11 +12,16 @@
  *     derived from the ladder's). This is what our workflow code adds to the SDK's own work. Target ratio ≤ 1.3.
  *   - ladder-vs-minimal: the same over a minimal sleep-then-activity workflow of 4 steps
  *     (bench/fixtures/minimal-workflow.ts), which has fewer workflow tasks, activities and timers than the ladder.
+ *   - ladder-floor: the same ladder history replayed by a copy of the workflow built to cost the least it can without
+ *     changing what it decides: zod replaced by a pass-through (bench/fixtures/passthrough-zod.ts: no validation at
+ *     all) and every workflow module preloaded (no module evaluated per run). Its ratio to the same steps is what the
+ *     ladder's decisions alone cost, the floor no validation or loading change can go under.
  *   - histories-per-second: full-ladder histories replayed per second by one replay worker.
  *   - long-history: one ~1,000-event history (the exhausted ladder receiving delivery callbacks, one workflow task
  *     each) replayed in a running replay worker, as a cache miss would be (target ≤ 0.5 s), and in a fresh one,
  *     which also loads the bundle into a new V8 context.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { temporal } from '@temporalio/proto';
@@ -89,6 +94,29 @@ function minimalHistory(steps: number): History {
   return b.completed(steps).build();
 }
 
+/**
+ * The floor's bundle: zod aliased to a pass-through and every module of workflows/ but the entry points preloaded.
+ * Measurement only: a pass-through zod drops defaults and checks, which this history does not need.
+ */
+function floorBundleOptions() {
+  const dir = path.dirname(WORKFLOWS_PATH);
+  const modules = (sub: string) =>
+    readdirSync(path.join(dir, sub))
+      .filter((f) => f.endsWith('.ts') && !['index.ts', 'dunning-workflow.ts'].includes(f))
+      .map((f) => path.join(dir, sub, f.replace(/\.ts$/, '')));
+  return {
+    preloadModules: [...modules('engine'), ...modules('.')],
+    webpackConfigHook: (config: Parameters<typeof WORKFLOW_BUNDLER_OPTIONS.webpackConfigHook>[0]) => {
+      const c = WORKFLOW_BUNDLER_OPTIONS.webpackConfigHook(config);
+      c.resolve = {
+        ...c.resolve,
+        alias: { ...(c.resolve?.alias as object), zod$: path.join(__dirname, 'fixtures/passthrough-zod.ts') },
+      };
+      return c;
+    },
+  };
+}
+
 /** Replays `copies` copies of a history in one replay worker; returns seconds, failing on any replay error. */
 async function replayCopies(bundle: WorkflowBundle, history: History, copies: number, name: string): Promise<number> {
   const histories = Array.from({ length: copies }, (_, i) => ({ workflowId: `${name}-${i}`, history }));
@@ -105,10 +133,11 @@ const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const logger = new DefaultLogger('WARN');
-  const [dunningBundle, minimalBundle, sameStepsBundle] = await Promise.all([
+  const [dunningBundle, minimalBundle, sameStepsBundle, floorBundle] = await Promise.all([
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger, ...WORKFLOW_BUNDLER_OPTIONS }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/minimal-workflow.ts'), logger }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/same-steps-workflow.ts'), logger }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger, ...floorBundleOptions() }),
   ]);
   const ladder = fullLadderHistory();
   const sameSteps = sameStepsHistory(ladder);
@@ -141,12 +170,15 @@ async function main(): Promise<void> {
   await replayCopies(dunningBundle, ladder, 10, 'warmup-ladder');
   await replayCopies(minimalBundle, minimal, 10, 'warmup-minimal');
   await replayCopies(sameStepsBundle, sameSteps, 10, 'warmup-same-steps');
+  await replayCopies(floorBundle, ladder, 10, 'warmup-floor');
 
   // 1. Per-history replay cost, interleaved rounds so drift affects every side alike.
   const ladderPer: number[] = [];
   const sameStepsPer: number[] = [];
   const minimalPer: number[] = [];
+  const floorPer: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    floorPer.push((await replayCopies(floorBundle, ladder, COPIES, `floor-${r}`)) / COPIES);
     ladderPer.push((await replayCopies(dunningBundle, ladder, COPIES, `ladder-${r}`)) / COPIES);
     sameStepsPer.push((await replayCopies(sameStepsBundle, sameSteps, COPIES, `same-steps-${r}`)) / COPIES);
     minimalPer.push((await replayCopies(minimalBundle, minimal, COPIES, `minimal-${r}`)) / COPIES);
@@ -163,6 +195,14 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     `${JSON.stringify({ bench: 'workflow-replay', figure: 'ladder-vs-minimal', ladderMsPerHistory: round(ladderMs, 2), minimalMsPerHistory: round(minimalMs, 2), ratio: round(ladderMs / minimalMs, 2), rounds: ROUNDS, copies: COPIES })}\n`
+  );
+
+  const floorMs = median(floorPer) * 1000;
+  process.stdout.write(
+    `floor: the ladder with no validation and no module loaded per run ${floorMs.toFixed(2)} ms, ratio ${(floorMs / sameStepsMs).toFixed(2)} to the same steps (what its decisions alone cost)\n`
+  );
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workflow-replay', figure: 'ladder-floor', floorMsPerHistory: round(floorMs, 2), sameStepsMsPerHistory: round(sameStepsMs, 2), ratio: round(floorMs / sameStepsMs, 2), target: TARGET_RATIO })}\n`
   );
 
   // 2. Throughput of one replay worker.
