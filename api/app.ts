@@ -17,6 +17,7 @@ import type { RouteContext } from './route';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAgentTaskRoutes } from './routes/agent-tasks';
 import { registerLadderRoutes } from './routes/ladders';
+import { registerSegmentRoutes } from './routes/segments';
 import { createDbLadderCatalog, unavailableLadderCatalog, type LadderCatalog } from './ladder-catalog';
 import { registerOperationRoutes, type Readiness } from './routes/operations';
 import { registerOptOutRoutes } from './routes/opt-outs';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): App {
   registerOptOutRoutes(ctx, routeDeps);
   registerAgentTaskRoutes(ctx, routeDeps);
   registerLadderRoutes(ctx, routeDeps);
+  registerSegmentRoutes(ctx, routeDeps);
   registerPreviewRoutes(ctx, routeDeps);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);
   app.use(router);

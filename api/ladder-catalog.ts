@@ -11,6 +11,14 @@ import {
   type LadderVersionRecord,
 } from '../db/repositories/ladder-versions';
 import type { Database } from '../db/schema';
+import {
+  archiveSegment,
+  getSegment,
+  listSegments,
+  saveSegment,
+  stopArm,
+  type SegmentRecord,
+} from '../db/repositories/segments';
 import { defaultLadder, type Ladder } from '../workflows/engine/ladder';
 import { ProblemError, problems } from './problem';
 
@@ -20,8 +28,18 @@ export type LadderRef = { id: string; version?: number; draft?: boolean };
 /** The built-in ladder keeps its id: the catalog's ladders are the creditor's own. */
 export const BUILT_IN_LADDER_ID = defaultLadder.id;
 
-/** The ladder catalog the API manages (PostgreSQL: db/repositories/ladder-versions.ts). */
+/**
+ * The strategy catalog the API manages: ladder versions (db/repositories/ladder-versions.ts) and the segments that
+ * route accounts to them (db/repositories/segments.ts).
+ */
 export interface LadderCatalog {
+  saveSegment: (input: Parameters<typeof saveSegment>[1]) => ReturnType<typeof saveSegment>;
+  getSegment: (segmentId: string) => Promise<SegmentRecord | undefined>;
+  listSegments: (filter?: Parameters<typeof listSegments>[1]) => Promise<SegmentRecord[]>;
+  /** The active segments as a placement reads them: cached for SEGMENT_CACHE_MS, refreshed by this API's writes. */
+  activeSegments: () => Promise<SegmentRecord[]>;
+  stopArm: (input: Parameters<typeof stopArm>[1]) => ReturnType<typeof stopArm>;
+  archiveSegment: (input: Parameters<typeof archiveSegment>[1]) => Promise<SegmentRecord>;
   saveDraft: (input: Parameters<typeof saveDraft>[1]) => ReturnType<typeof saveDraft>;
   getDraft: (ladderId: string) => Promise<LadderVersionRecord | undefined>;
   getVersion: (ladderId: string, version: number) => Promise<LadderVersionRecord | undefined>;
@@ -32,9 +50,37 @@ export interface LadderCatalog {
 }
 
 /** Over the database, or a getter of it when the database is opened lazily. */
-export function createDbLadderCatalog(database: Kysely<Database> | (() => Kysely<Database>)): LadderCatalog {
+/**
+ * How long a placement may route by segments read earlier: a batch of 1,000 placements reads them once, not 1,000
+ * times. Another API process's change (a stopped arm) reaches this one within this delay.
+ */
+export const SEGMENT_CACHE_MS = 5_000;
+
+export function createDbLadderCatalog(
+  database: Kysely<Database> | (() => Kysely<Database>),
+  now: () => number = Date.now
+): LadderCatalog {
   const db = typeof database === 'function' ? database : () => database;
+  let cached: { at: number; segments: Promise<SegmentRecord[]> } | undefined;
+  const changed = <T>(p: Promise<T>) => {
+    cached = undefined;
+    return p;
+  };
   return {
+    saveSegment: (input) => changed(saveSegment(db(), input)),
+    getSegment: (id) => getSegment(db(), id),
+    listSegments: (filter) => listSegments(db(), filter),
+    activeSegments: () => {
+      if (!cached || now() - cached.at >= SEGMENT_CACHE_MS) {
+        const segments = listSegments(db(), { status: 'active' });
+        // A failed read is not kept: the next placement asks again.
+        segments.catch(() => (cached = undefined));
+        cached = { at: now(), segments };
+      }
+      return cached.segments;
+    },
+    stopArm: (input) => changed(stopArm(db(), input)),
+    archiveSegment: (input) => changed(archiveSegment(db(), input)),
     saveDraft: (input) => saveDraft(db(), input),
     getDraft: (id) => getDraft(db(), id),
     getVersion: (id, v) => getVersion(db(), id, v),
@@ -49,6 +95,13 @@ export function createDbLadderCatalog(database: Kysely<Database> | (() => Kysely
 export function unavailableLadderCatalog(why: string): LadderCatalog {
   const fail = () => Promise.reject(problems.unavailable(why, 'database'));
   return {
+    saveSegment: fail,
+    getSegment: fail,
+    listSegments: fail,
+    // Placement still works: with no catalog there is no segment, and unnamed accounts run the built-in ladder.
+    activeSegments: () => Promise.resolve([]),
+    stopArm: fail,
+    archiveSegment: fail,
     saveDraft: fail,
     getDraft: fail,
     getVersion: fail,

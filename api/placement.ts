@@ -7,7 +7,8 @@ import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../wor
 import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { placementProblems } from '../workflows/engine/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
-import { resolveLadder } from './ladder-catalog';
+import { resolveLadder, type LadderRef } from './ladder-catalog';
+import { assignLadder, type Segmentation } from '../workflows/engine/segment-rules';
 import type { RouteDeps } from './deps';
 import { ProblemError } from './problem';
 import type { PlaceAccountRequest } from './schemas';
@@ -17,6 +18,7 @@ export interface Placement {
   workflowId: string;
   created: boolean;
   ladder: { id: string; version: number };
+  assignment: LadderAssignment;
   pendingPayments: number;
 }
 
@@ -54,12 +56,8 @@ export function dunningStartOptions(input: DunningWorkflowInput) {
  * account already running answers `created: false`; one whose workflow closed is a 409 naming how it closed.
  */
 export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): Promise<Placement> {
-  const { ladder: customLadder, ladderRef, ...account } = req;
-  // A catalog ladder is resolved once, here: the account's workflow carries that version's definition, so a version
-  // published later never changes what this account runs.
-  const ladder =
-    customLadder ??
-    (ladderRef ? await resolveLadder(deps.ladders, ladderRef, 'ladderRef', 'placement') : defaultLadder);
+  const { ladder: customLadder, ladderRef, segmentation, ...account } = req;
+  const { ladder, assignment } = await chooseLadder(deps, account, { customLadder, ladderRef, segmentation });
   const policy = contactPolicyFor(account.debtor.jurisdiction);
   // Before anything is written or started: an account that cannot be collected is never placed.
   const found = placementProblems(account, ladder, policy, {
@@ -71,6 +69,14 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   // Received first: a start that fails is healed by the next payment's signal-with-start from this record, or by the
   // inbox's redelivery sweep.
   await deps.store.receivePlacement({ account, ladder });
+  await deps.store.appendAuditEvent({
+    accountId: account.id,
+    actor: 'api',
+    action: 'ladder_assigned',
+    reason: assignment.reason,
+    data: { ladder: { id: ladder.id, version: ladder.version }, ...assignment },
+    at: new Date(deps.now()),
+  });
   const started = await startPlacement(deps, { account, ladder });
   if (started.outcome === 'closed')
     throw accountClosed(account.id, started.status, 'an account id is one debt; place a new debt under a new id');
@@ -78,9 +84,48 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
     accountId: account.id,
     workflowId: workflowIdFor(account.id),
     ladder: { id: ladder.id, version: ladder.version },
+    assignment,
     created: started.outcome === 'started',
     pendingPayments: started.pendingPayments,
   };
+}
+
+/** How a placement's ladder was chosen: named by the placement, routed by a segment, or the built-in default. */
+export interface LadderAssignment {
+  by: 'placement' | 'segment' | 'default';
+  segmentId?: string;
+  revision?: number;
+  arm?: number;
+  reason: string;
+}
+
+/**
+ * The ladder an account is placed on, and why. A ladder the placement names (its own, or a catalog version) wins;
+ * else the first active segment it matches; else the built-in ladder. A catalog ladder is resolved once, here: the
+ * workflow carries that version's definition, so a version published later never changes what the account runs.
+ */
+async function chooseLadder(
+  deps: RouteDeps,
+  account: Account,
+  named: { customLadder?: Ladder; ladderRef?: LadderRef; segmentation?: Segmentation }
+): Promise<{ ladder: Ladder; assignment: LadderAssignment }> {
+  if (named.customLadder)
+    return {
+      ladder: named.customLadder,
+      assignment: { by: 'placement', reason: 'a ladder of its own, in the placement' },
+    };
+  if (named.ladderRef) {
+    const ladder = await resolveLadder(deps.ladders, named.ladderRef, 'ladderRef', 'placement');
+    return { ladder, assignment: { by: 'placement', reason: `named by the placement: ${ladderVersionOf(ladder)}` } };
+  }
+  const segmentation = named.segmentation ?? { tags: [] };
+  const chosen = assignLadder(await deps.ladders.activeSegments(), account, segmentation, deps.now());
+  if (!chosen)
+    return { ladder: defaultLadder, assignment: { by: 'default', reason: 'no segment matched: the built-in ladder' } };
+  const field = `segment ${chosen.segmentId} arm ${chosen.arm}`;
+  const ladder = await resolveLadder(deps.ladders, chosen.ladder, field, 'placement');
+  const { segmentId, revision, arm, reason } = chosen;
+  return { ladder, assignment: { by: 'segment', segmentId, revision, arm, reason } };
 }
 
 /** What became of a placement's start: started (with what was received before it), already running, or closed. */

@@ -12,6 +12,7 @@ import {
   PromiseInputSchema,
 } from '../workflows/engine/account-events';
 import { LadderDefinitionSchema, LadderIdSchema, LadderSchema } from '../workflows/engine/ladder';
+import { SegmentationSchema } from '../workflows/engine/segment-rules';
 
 /** Request and response schemas of the HTTP API: the shared contracts plus the API's own envelopes. */
 
@@ -30,7 +31,14 @@ export const LadderRefSchema = z.strictObject({
  * (`ladder`), or neither (the built-in default ladder). The account keeps the version it was placed with.
  */
 export const PlaceAccountRequest = z
-  .strictObject({ ...AccountSchema.shape, ladder: LadderSchema.optional(), ladderRef: LadderRefSchema.optional() })
+  .strictObject({
+    ...AccountSchema.shape,
+    ladder: LadderSchema.optional(),
+    ladderRef: LadderRefSchema.optional(),
+    segmentation: SegmentationSchema.optional().describe(
+      'what segments may route on besides the account (tags, risk score); kept by the API, never sent to the debtor'
+    ),
+  })
   .refine((r) => r.ladder === undefined || r.ladderRef === undefined, {
     message: 'give either ladder or ladderRef, not both',
     path: ['ladderRef'],
@@ -42,6 +50,15 @@ export const PlacementResponse = z.object({
   workflowId: z.string(),
   created: z.boolean().describe('false when the account was already placed (the existing placement is answered)'),
   ladder: z.object({ id: z.string(), version: z.number() }),
+  assignment: z
+    .object({
+      by: z.enum(['placement', 'segment', 'default']),
+      segmentId: z.string().optional(),
+      revision: z.number().int().optional(),
+      arm: z.number().int().optional(),
+      reason: z.string(),
+    })
+    .describe('how the ladder was chosen, and why (also in the account’s audit log)'),
   pendingPayments: z.number().int().describe('payments recorded before placement and handed to the workflow'),
 });
 
@@ -327,4 +344,34 @@ export const DraftPreviewRequest = z.strictObject({
   accounts: z.array(AccountSchema).min(1).max(50).describe('sample accounts to run the draft against'),
   startAt: z.iso.datetime({ offset: true }).optional().describe('default: now'),
   horizonDays: z.number().int().min(1).max(400).default(60),
+});
+
+// Segments (api/routes/segments.ts).
+
+export const SegmentIdParams = z.strictObject({
+  segmentId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a kebab-case segment id'),
+});
+export const SegmentArmParams = SegmentIdParams.extend({ arm: z.coerce.number().int().min(0) });
+
+export const StopArmRequest = z.strictObject({
+  revision: z.number().int().positive().describe('the revision whose arm is stopped (refused if rewritten since)'),
+  reason: z.string().min(1).max(500),
+});
+
+export const SegmentResponse = z.object({
+  segmentId: z.string(),
+  revision: z.number().int(),
+  status: z.enum(['active', 'archived']),
+  name: z.string(),
+  priority: z.number().int(),
+  criteria: z.record(z.string(), z.unknown()),
+  arms: z.array(z.object({ ladderId: z.string(), version: z.number().int(), weight: z.number().int() })),
+  stoppedArms: z.array(z.object({ arm: z.number().int(), at: z.string(), reason: z.string() })),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+});
+
+export const AssignRequest = z.strictObject({
+  account: AccountSchema,
+  segmentation: SegmentationSchema.optional(),
 });

@@ -207,8 +207,23 @@ export interface LadderVersionsTable {
   retired_reason: string | null;
 }
 
+export interface SegmentsTable {
+  segment_id: string;
+  revision: number;
+  priority: number;
+  /** The segment as written (SegmentDefinition: name, priority, criteria, arms). */
+  definition: ColumnType<unknown, string, string>;
+  /** Arms stopped since the last rewrite: `{ arm, at, reason }[]`. */
+  stopped_arms: ColumnType<unknown, string | undefined, string>;
+  status: ColumnType<'active' | 'archived', 'active' | 'archived' | undefined, 'active' | 'archived'>;
+  updated_by: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
 export interface Database {
   ladder_versions: LadderVersionsTable;
+  segments: SegmentsTable;
   accounts: AccountsTable;
   payments: PaymentsTable;
   contact_attempts: ContactAttemptsTable;

@@ -6,6 +6,7 @@ import * as callsCreditAndOptOutSources from './2026_12_02_0002_calls_credit_and
 import * as inbox from './2026_12_03_0001_inbox';
 import * as inboxRecentPlacements from './2026_12_03_0900_inbox_recent_placements';
 import * as ladderVersions from './2026_12_04_0001_ladder_versions';
+import * as segments from './2026_12_04_0002_segments';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0001_inbox': inbox,
   '2026_12_03_0900_inbox_recent_placements': inboxRecentPlacements,
   '2026_12_04_0001_ladder_versions': ladderVersions,
+  '2026_12_04_0002_segments': segments,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -27,6 +27,7 @@ describe('POST /v1/accounts places an account', () => {
       workflowId: `dunning-${account.id}`,
       created: true,
       ladder: { id: 'default', version: 1 },
+      assignment: { by: 'default', reason: 'no segment matched: the built-in ladder' },
       pendingPayments: 0,
     });
     const starts = temporal.calls.filter((c) => c.method === 'start');

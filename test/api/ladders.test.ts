@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- supertest bodies are `any`; the assertions are what check their shape */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../../db/repositories/audit-events';
 import type { DunningWorkflowInput } from '../../workflows/workflow-input';
 import { defaultLadder, type LadderDefinition } from '../../workflows/engine/ladder';
 import { bearer, cuenta, expectProblem, KEYS, makeApp, NOW, openTestDb } from './helpers';
@@ -283,5 +284,125 @@ describe('previewing catalog ladders', () => {
       400
     );
     expect(p.errors[0]!.field).toBe('ladderId');
+  });
+});
+
+describe('segments split new accounts between ladder versions', () => {
+  /** A ladder with versions 1 (gentler) and 2 (the base), both published, and a 50/50 split of CO accounts. */
+  async function splitHalfAndHalf() {
+    const a = await publishedLadder();
+    await a.saveDraft(a.ladderId, { definition: baseDefinition });
+    await a.publish(a.ladderId);
+    const segmentId = `co-temprana-${process.pid}-${++ladderSeq}`;
+    const res = await request(a.app)
+      .post(`/v1/segments/${segmentId}`)
+      .set('Authorization', admin)
+      .send({
+        name: 'Colombia, mora temprana',
+        priority: 0,
+        criteria: { jurisdictions: ['CO'], daysPastDue: { min: 0, max: 30 } },
+        arms: [
+          { ladderId: a.ladderId, version: 1, weight: 50 },
+          { ladderId: a.ladderId, version: 2, weight: 50 },
+        ],
+      });
+    expect(res.status).toBe(201);
+    return { ...a, segmentId, revision: res.body.revision as number };
+  }
+
+  const archive = (a: { app: Parameters<typeof request>[0] }, segmentId: string) =>
+    request(a.app).post(`/v1/segments/${segmentId}/archive`).set('Authorization', admin).send();
+
+  it('accounts placed without a ladder are split between the two versions, each with the reason recorded', async () => {
+    const a = await splitHalfAndHalf();
+    try {
+      const placed: { accountId: string; ladder: { version: number }; assignment: { reason: string } }[] = [];
+      for (let i = 0; i < 30; i++) placed.push((await a.place(cuenta())).body);
+      const versions = new Set(placed.map((p) => p.ladder.version));
+      expect([...versions].sort()).toEqual([1, 2]);
+      expect(placed[0]!.assignment).toMatchObject({
+        by: 'segment',
+        segmentId: a.segmentId,
+        reason: expect.stringMatching(/^segment .* jurisdiction CO, 5 days past due in \[0, 30\]; arm [01] of 2/),
+      });
+      const audit = await listAuditEvents(db.db, placed[0]!.accountId);
+      expect(audit).toContainEqual(
+        expect.objectContaining({ action: 'ladder_assigned', reason: placed[0]!.assignment.reason })
+      );
+    } finally {
+      await archive(a, a.segmentId);
+    }
+  });
+
+  it('a stopped arm takes no new account: every later account runs the other version', async () => {
+    const a = await splitHalfAndHalf();
+    try {
+      const stop = await request(a.app)
+        .post(`/v1/segments/${a.segmentId}/arms/1/stop`)
+        .set('Authorization', admin)
+        .send({ revision: a.revision, reason: 'tasa de quejas mayor' });
+      expect(stop.status).toBe(200);
+      expect(stop.body.stoppedArms).toEqual([{ arm: 1, at: expect.any(String), reason: 'tasa de quejas mayor' }]);
+      const versions = new Set<number>();
+      for (let i = 0; i < 12; i++) versions.add((await a.place(cuenta())).body.ladder.version as number);
+      expect([...versions]).toEqual([1]);
+    } finally {
+      await archive(a, a.segmentId);
+    }
+  });
+
+  it('stopping an arm of an earlier revision is refused (409 naming revision)', async () => {
+    const a = await splitHalfAndHalf();
+    try {
+      const p = expectProblem(
+        await request(a.app)
+          .post(`/v1/segments/${a.segmentId}/arms/0/stop`)
+          .set('Authorization', admin)
+          .send({ revision: a.revision + 1, reason: 'x' }),
+        409
+      );
+      expect(p.errors[0]!.field).toBe('revision');
+    } finally {
+      await archive(a, a.segmentId);
+    }
+  });
+
+  it('a segment whose arm names a draft is refused naming the arm', async () => {
+    const a = api();
+    const ladderId = freshLadderId();
+    await a.saveDraft(ladderId, { definition: gentler });
+    const p = expectProblem(
+      await request(a.app)
+        .post(`/v1/segments/solo-borrador-${process.pid}`)
+        .set('Authorization', admin)
+        .send({ name: 'x', priority: 5, criteria: {}, arms: [{ ladderId, version: 1, weight: 100 }] }),
+      422
+    );
+    expect(p.errors[0]!.field).toBe('arms[0].version');
+  });
+
+  it('an account naming its ladder is not routed by segments', async () => {
+    const a = await splitHalfAndHalf();
+    try {
+      const res = await a.place({ ...cuenta(), ladderRef: { id: a.ladderId, version: 2 } });
+      expect(res.body.assignment).toEqual({ by: 'placement', reason: `named by the placement: ${a.ladderId}@2` });
+    } finally {
+      await archive(a, a.segmentId);
+    }
+  });
+
+  it('/v1/segments/assign answers which ladder an account would get, and places nothing', async () => {
+    const a = await splitHalfAndHalf();
+    try {
+      const res = await request(a.app)
+        .post('/v1/segments/assign')
+        .set('Authorization', svc)
+        .send({ account: cuenta() });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ segmentId: a.segmentId, ladder: { id: a.ladderId } });
+      expect(a.temporal.calls).toEqual([]);
+    } finally {
+      await archive(a, a.segmentId);
+    }
   });
 });

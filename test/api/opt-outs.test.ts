@@ -60,7 +60,7 @@ describe('POST /v1/accounts/{id}/opt-outs records an opt-out or a cease request 
       .set('Authorization', agt)
       .send({ channel: 'sms', source: 'phone', actor: 'agente-lucia-perez', note: 'pidió no recibir más mensajes' })
       .expect(202);
-    const [event] = await listAuditEvents(db.db, account.id);
+    const event = (await listAuditEvents(db.db, account.id)).find((e) => e.action === 'opt_out_received');
     expect(event).toMatchObject({
       actor: 'agente-lucia-perez',
       action: 'opt_out_received',
