@@ -18,6 +18,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerAgentTaskRoutes } from './routes/agent-tasks';
 import { registerLadderRoutes } from './routes/ladders';
 import { registerSegmentRoutes } from './routes/segments';
+import { registerKpiRoutes } from './routes/kpis';
 import { createDbLadderCatalog, unavailableLadderCatalog, type LadderCatalog } from './ladder-catalog';
 import { registerOperationRoutes, type Readiness } from './routes/operations';
 import { registerOptOutRoutes } from './routes/opt-outs';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): App {
   registerOptOutRoutes(ctx, routeDeps);
   registerAgentTaskRoutes(ctx, routeDeps);
   registerLadderRoutes(ctx, routeDeps);
+  registerKpiRoutes(ctx, routeDeps);
   registerSegmentRoutes(ctx, routeDeps);
   registerPreviewRoutes(ctx, routeDeps);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);

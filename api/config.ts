@@ -41,6 +41,8 @@ export interface ApiConfig {
   consoleSessionSecret?: string | undefined;
   /** How often the API sweeps its inbox for events Temporal did not take (0: never; default 30 s). */
   inboxRedeliveryIntervalMs?: number | undefined;
+  /** How often the guard-rails check every split (0: never). */
+  guardRailIntervalMs?: number | undefined;
 }
 
 const intFrom = (fallback: number) =>
@@ -67,6 +69,7 @@ const EnvSchema = z.object({
   API_BATCH_CONCURRENCY: intFrom(16),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: intFrom(0),
   INBOX_REDELIVERY_INTERVAL_MS: intFrom(30_000),
+  GUARD_RAIL_INTERVAL_MS: intFrom(300_000),
   CONSOLE_SESSION_SECRET: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.string().min(32, 'CONSOLE_SESSION_SECRET must be at least 32 characters').optional()
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       e.ACCEPTED_CURRENCIES !== undefined ? parseAcceptedCurrencies(e.ACCEPTED_CURRENCIES) : undefined,
     creditor: creditorFrom(e),
     inboxRedeliveryIntervalMs: e.INBOX_REDELIVERY_INTERVAL_MS,
+    guardRailIntervalMs: e.GUARD_RAIL_INTERVAL_MS,
     consoleSessionSecret: e.CONSOLE_SESSION_SECRET,
   };
 }

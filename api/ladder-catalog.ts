@@ -12,6 +12,12 @@ import {
 } from '../db/repositories/ladder-versions';
 import type { Database } from '../db/schema';
 import {
+  recordAssignment,
+  strategyOutcomes,
+  type AssignmentInput,
+  type StrategyOutcomes,
+} from '../db/repositories/account-assignments';
+import {
   archiveSegment,
   getSegment,
   listSegments,
@@ -33,6 +39,10 @@ export const BUILT_IN_LADDER_ID = defaultLadder.id;
  * route accounts to them (db/repositories/segments.ts).
  */
 export interface LadderCatalog {
+  /** Records how a placed account's ladder was chosen (the first record per account wins). */
+  recordAssignment: (a: AssignmentInput) => Promise<void>;
+  /** Outcomes by ladder version and by segment arm: the strategy KPIs and the guard-rails read them. */
+  outcomes: (filter?: Parameters<typeof strategyOutcomes>[1]) => Promise<StrategyOutcomes[]>;
   saveSegment: (input: Parameters<typeof saveSegment>[1]) => ReturnType<typeof saveSegment>;
   getSegment: (segmentId: string) => Promise<SegmentRecord | undefined>;
   listSegments: (filter?: Parameters<typeof listSegments>[1]) => Promise<SegmentRecord[]>;
@@ -67,6 +77,8 @@ export function createDbLadderCatalog(
     return p;
   };
   return {
+    recordAssignment: (a) => recordAssignment(db(), a),
+    outcomes: (filter) => strategyOutcomes(db(), filter),
     saveSegment: (input) => changed(saveSegment(db(), input)),
     getSegment: (id) => getSegment(db(), id),
     listSegments: (filter) => listSegments(db(), filter),
@@ -95,6 +107,9 @@ export function createDbLadderCatalog(
 export function unavailableLadderCatalog(why: string): LadderCatalog {
   const fail = () => Promise.reject(problems.unavailable(why, 'database'));
   return {
+    // An API benched without a database keeps no assignment.
+    recordAssignment: () => Promise.resolve(),
+    outcomes: fail,
     saveSegment: fail,
     getSegment: fail,
     listSegments: fail,

@@ -11,6 +11,10 @@ export interface ApiMetrics {
   promisesRecorded: Counter<'kind'>;
   inboxRedelivered: Counter<'kind' | 'outcome'>;
   inboxUndelivered: Gauge<never>;
+  guardRailStops: Counter<'metric'>;
+  /** Accounts by ladder version, segment and arm, and outcome (placed, recovered, opted_out, complaint, …). */
+  strategyAccounts: Gauge<'ladder_version' | 'segment' | 'arm' | 'outcome'>;
+  strategyRecoveredMinor: Gauge<'ladder_version' | 'segment' | 'arm' | 'currency'>;
 }
 
 /** The API's metrics on the given registry (one registry per app, so tests and benches stay independent). */
@@ -70,6 +74,26 @@ export function createApiMetrics(registry: Registry, opts: { defaultMetrics?: bo
     inboxUndelivered: new Gauge({
       name: 'cobranza_inbox_undelivered',
       help: 'Inbox events (placements, payments, opt-outs) recorded but not yet handed to their workflow',
+      registers,
+    }),
+    guardRailStops: new Counter({
+      name: 'cobranza_guard_rail_stops_total',
+      help: 'Segment arms the guard-rails stopped, by the metric the arm did worse on',
+      labelNames: ['metric'],
+      registers,
+    }),
+    // Refreshed by each guard-rail round, not per scrape: the outcomes query reads every placed account. Labels are
+    // bounded by what managers create: published ladder versions, segments and their arms (at most 6).
+    strategyAccounts: new Gauge({
+      name: 'cobranza_strategy_accounts',
+      help: 'Accounts by ladder version, segment and arm, and outcome (placed, recovered, opted_out, complaint, promise_kept, promise_broken, contacts_to_recovered)',
+      labelNames: ['ladder_version', 'segment', 'arm', 'outcome'],
+      registers,
+    }),
+    strategyRecoveredMinor: new Gauge({
+      name: 'cobranza_strategy_recovered_amount_minor',
+      help: 'Payments received on accounts by ladder version, segment and arm, in minor units of the currency',
+      labelNames: ['ladder_version', 'segment', 'arm', 'currency'],
       registers,
     }),
   };

@@ -69,6 +69,11 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
   // Received first: a start that fails is healed by the next payment's signal-with-start from this record, or by the
   // inbox's redelivery sweep.
   await deps.store.receivePlacement({ account, ladder });
+  await deps.ladders.recordAssignment({
+    accountId: account.id,
+    ladder: { id: ladder.id, version: ladder.version },
+    ...assignment,
+  });
   await deps.store.appendAuditEvent({
     accountId: account.id,
     actor: 'api',

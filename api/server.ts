@@ -10,6 +10,7 @@ import type { Database } from '../db/schema';
 import { createApp, createLogger } from './app';
 import { loadConfig } from './config';
 import { startInboxRedelivery } from './inbox-redelivery';
+import { startGuardRails } from './guard-rails';
 
 /**
  * `npm run start:api`: the HTTP API alone. It listens at once and serves /healthz even while Temporal or the
@@ -64,6 +65,11 @@ function main(): void {
     config.inboxRedeliveryIntervalMs !== undefined && config.inboxRedeliveryIntervalMs > 0
       ? startInboxRedelivery(deps, { intervalMs: config.inboxRedeliveryIntervalMs, minAgeMs: 60_000, limit: 200 })
       : () => undefined;
+  // Splits are checked every few minutes: an arm doing significantly worse stops taking new accounts by itself.
+  const stopGuardRails =
+    config.guardRailIntervalMs !== undefined && config.guardRailIntervalMs > 0
+      ? startGuardRails(deps, config.guardRailIntervalMs)
+      : () => undefined;
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '0.0.0.0';
   const server = app.listen(port, host, (err?: Error) => {
@@ -79,6 +85,7 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     stopRedelivery();
+    stopGuardRails();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(() => {

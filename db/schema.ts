@@ -221,8 +221,21 @@ export interface SegmentsTable {
   updated_at: CreatedAt;
 }
 
+export interface AccountAssignmentsTable {
+  account_id: string;
+  ladder_id: string;
+  ladder_version: number;
+  assigned_by: 'placement' | 'segment' | 'default';
+  segment_id: string | null;
+  segment_revision: number | null;
+  arm: number | null;
+  reason: string;
+  assigned_at: CreatedAt;
+}
+
 export interface Database {
   ladder_versions: LadderVersionsTable;
+  account_assignments: AccountAssignmentsTable;
   segments: SegmentsTable;
   accounts: AccountsTable;
   payments: PaymentsTable;

@@ -7,6 +7,7 @@ import * as inbox from './2026_12_03_0001_inbox';
 import * as inboxRecentPlacements from './2026_12_03_0900_inbox_recent_placements';
 import * as ladderVersions from './2026_12_04_0001_ladder_versions';
 import * as segments from './2026_12_04_0002_segments';
+import * as accountAssignments from './2026_12_04_0003_account_assignments';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0900_inbox_recent_placements': inboxRecentPlacements,
   '2026_12_04_0001_ladder_versions': ladderVersions,
   '2026_12_04_0002_segments': segments,
+  '2026_12_04_0003_account_assignments': accountAssignments,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

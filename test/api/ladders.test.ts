@@ -1,7 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- supertest bodies are `any`; the assertions are what check their shape */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateAccountStatus, upsertAccount } from '../../db/repositories/accounts';
 import { listAuditEvents } from '../../db/repositories/audit-events';
+import { recordPayment } from '../../db/repositories/payments';
+import type { Account } from '../../workflows/engine/account';
 import type { DunningWorkflowInput } from '../../workflows/workflow-input';
 import { defaultLadder, type LadderDefinition } from '../../workflows/engine/ladder';
 import { bearer, cuenta, expectProblem, KEYS, makeApp, NOW, openTestDb } from './helpers';
@@ -403,6 +406,139 @@ describe('segments split new accounts between ladder versions', () => {
       expect(a.temporal.calls).toEqual([]);
     } finally {
       await archive(a, a.segmentId);
+    }
+  });
+});
+
+describe('strategy KPIs and guard-rails', () => {
+  /**
+   * What the accounts' workflows record, written as they write it (db/repositories): the account row, and its
+   * closing status when paid. `paidShare` of each arm's accounts pay in full.
+   */
+  async function outcomesRecorded(
+    placed: { accountId: string; account: Account; arm: number; version: number }[],
+    paidShare: number[]
+  ) {
+    const seen = [0, 0];
+    for (const p of placed) {
+      await upsertAccount(db.db, {
+        account: p.account,
+        ladderId: 'x',
+        ladderVersion: p.version,
+        workflowId: `dunning-${p.account.id}`,
+      });
+      seen[p.arm]! += 1;
+      // Deterministic: every k-th account of the arm pays, k = 1 / share.
+      if (seen[p.arm]! % Math.round(1 / paidShare[p.arm]!) === 0) {
+        await recordPayment(db.db, {
+          accountId: p.account.id,
+          paymentId: `pse-${p.account.id}`,
+          amountMinor: p.account.balance.amountMinor,
+          currency: p.account.balance.currency,
+          paidAt: new Date(NOW),
+        });
+        await updateAccountStatus(db.db, p.account.id, { status: 'paid', balanceMinor: 0 });
+      }
+    }
+  }
+
+  async function placedOnSplit(count: number) {
+    const a = api();
+    const ladderId = freshLadderId();
+    for (const definition of [gentler, baseDefinition]) {
+      await a.saveDraft(ladderId, { definition });
+      await a.publish(ladderId);
+    }
+    const segmentId = `co-prueba-${process.pid}-${++ladderSeq}`;
+    await request(a.app)
+      .post(`/v1/segments/${segmentId}`)
+      .set('Authorization', admin)
+      .send({
+        name: 'Colombia, prueba A/B',
+        priority: 0,
+        criteria: { jurisdictions: ['CO'] },
+        arms: [
+          { ladderId, version: 1, weight: 50 },
+          { ladderId, version: 2, weight: 50 },
+        ],
+      })
+      .expect(201);
+    const placed = [];
+    for (let i = 0; i < count; i++) {
+      const account = cuenta();
+      const body = (await a.place(account)).body as {
+        accountId: string;
+        ladder: { version: number };
+        assignment: { arm: number };
+      };
+      placed.push({ accountId: body.accountId, account, arm: body.assignment.arm, version: body.ladder.version });
+    }
+    return { ...a, ladderId, segmentId, placed };
+  }
+
+  it('KPIs by arm: placed, recovered, recovery rate and the amount recovered in the account’s currency', async () => {
+    const a = await placedOnSplit(40);
+    try {
+      await outcomesRecorded(a.placed, [0.5, 0.25]);
+      const res = await request(a.app).get(`/v1/kpis?segmentId=${a.segmentId}`).set('Authorization', svc);
+      expect(res.status).toBe(200);
+      const groups = res.body.groups as {
+        arm: number;
+        placed: number;
+        recovered: number;
+        recoveryRate: number;
+        recoveredAmount: unknown[];
+      }[];
+      const arm0 = a.placed.filter((p) => p.arm === 0).length;
+      expect(groups.find((g) => g.arm === 0)).toMatchObject({
+        placed: arm0,
+        recovered: Math.floor(arm0 / 2),
+        recoveryRate: Number((Math.floor(arm0 / 2) / arm0).toFixed(4)),
+        recoveredAmount: [{ currency: 'COP', amountMinor: Math.floor(arm0 / 2) * 150_000_00 }],
+      });
+    } finally {
+      await request(a.app).post(`/v1/segments/${a.segmentId}/archive`).set('Authorization', admin).send();
+    }
+  });
+
+  it('the guard-rail stops the arm recovering 10 % against 25 %, records why, and later accounts all go to the other', async () => {
+    const a = await placedOnSplit(520);
+    try {
+      await outcomesRecorded(a.placed, [0.25, 0.1]);
+      const run = await request(a.app).post('/v1/segments/guard-rails/run').set('Authorization', admin).send();
+      expect(run.status).toBe(200);
+      expect(run.body.stopped).toEqual([
+        expect.objectContaining({ segmentId: a.segmentId, arm: 1, against: 0, metric: 'recovery rate' }),
+      ]);
+      const listed = (await request(a.app).get('/v1/segments').set('Authorization', admin)).body as {
+        segments: { segmentId: string; stoppedArms: unknown[] }[];
+      };
+      const segment = listed.segments.find((x) => x.segmentId === a.segmentId)!;
+      expect(segment.stoppedArms).toEqual([
+        {
+          arm: 1,
+          at: expect.any(String),
+          reason: expect.stringMatching(
+            /^guard-rail: recovery rate \d\.\d % of \d+ accounts against 2\d\.\d % of \d+ on arm 0/
+          ),
+        },
+      ]);
+      expect((await a.place(cuenta())).body.ladder.version).toBe(1);
+      const metrics = await request(a.app).get('/metrics');
+      expect(metrics.text).toMatch(/cobranza_guard_rail_stops_total\{metric="recovery rate"\} 1/);
+    } finally {
+      await request(a.app).post(`/v1/segments/${a.segmentId}/archive`).set('Authorization', admin).send();
+    }
+  });
+
+  it('two arms recovering alike are both left running', async () => {
+    const a = await placedOnSplit(480);
+    try {
+      await outcomesRecorded(a.placed, [0.2, 0.2]);
+      const run = await request(a.app).post('/v1/segments/guard-rails/run').set('Authorization', admin).send();
+      expect(run.body.stopped).toEqual([]);
+    } finally {
+      await request(a.app).post(`/v1/segments/${a.segmentId}/archive`).set('Authorization', admin).send();
     }
   });
 });

@@ -35,6 +35,8 @@ const EVERY_ROUTE = [
   ['get', '/v1/ladders/{ladderId}/versions/{version}'],
   ['post', '/v1/ladders/{ladderId}/versions/{version}/retire'],
   ['get', '/v1/segments'],
+  ['get', '/v1/kpis'],
+  ['post', '/v1/segments/guard-rails/run'],
   ['post', '/v1/segments/assign'],
   ['post', '/v1/segments/{segmentId}'],
   ['post', '/v1/segments/{segmentId}/arms/{arm}/stop'],
