@@ -19,6 +19,8 @@ import { registerAgentTaskRoutes } from './routes/agent-tasks';
 import { registerLadderRoutes } from './routes/ladders';
 import { registerSegmentRoutes } from './routes/segments';
 import { registerKpiRoutes } from './routes/kpis';
+import { registerHoldRoutes } from './routes/holds';
+import type { DataConverter } from '@temporalio/common';
 import { createDbLadderCatalog, unavailableLadderCatalog, type LadderCatalog } from './ladder-catalog';
 import { registerOperationRoutes, type Readiness } from './routes/operations';
 import { registerOptOutRoutes } from './routes/opt-outs';
@@ -42,6 +44,8 @@ export interface AppDeps {
   store?: ApiStore;
   /** Overrides the ladder catalog built over `db`. */
   ladders?: LadderCatalog;
+  /** The client's data converter: what the API encodes itself (a hold's batch signal) is encoded as the SDK would. */
+  dataConverter?: DataConverter;
   config: ApiConfig;
   logger?: Logger;
   registry?: Registry;
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): App {
   registerAgentTaskRoutes(ctx, routeDeps);
   registerLadderRoutes(ctx, routeDeps);
   registerKpiRoutes(ctx, routeDeps);
+  registerHoldRoutes(ctx, routeDeps, deps.dataConverter);
   registerSegmentRoutes(ctx, routeDeps);
   registerPreviewRoutes(ctx, routeDeps);
   registerOperationRoutes(ctx, routeDeps, readiness, API_INFO);

@@ -11,6 +11,7 @@ import {
   type LadderVersionRecord,
 } from '../db/repositories/ladder-versions';
 import type { Database } from '../db/schema';
+import { getHold, markReleased, recordHold, type PortfolioHold } from '../db/repositories/portfolio-holds';
 import {
   recordAssignment,
   strategyOutcomes,
@@ -39,6 +40,9 @@ export const BUILT_IN_LADDER_ID = defaultLadder.id;
  * route accounts to them (db/repositories/segments.ts).
  */
 export interface LadderCatalog {
+  recordHold: (h: Parameters<typeof recordHold>[1]) => Promise<PortfolioHold>;
+  getHold: (holdId: string) => Promise<PortfolioHold | undefined>;
+  markHoldReleased: (holdId: string, actor: string) => Promise<void>;
   /** Records how a placed account's ladder was chosen (the first record per account wins). */
   recordAssignment: (a: AssignmentInput) => Promise<void>;
   /** Outcomes by ladder version and by segment arm: the strategy KPIs and the guard-rails read them. */
@@ -77,6 +81,9 @@ export function createDbLadderCatalog(
     return p;
   };
   return {
+    recordHold: (h) => recordHold(db(), h),
+    getHold: (id) => getHold(db(), id),
+    markHoldReleased: (id, actor) => markReleased(db(), id, actor),
     recordAssignment: (a) => recordAssignment(db(), a),
     outcomes: (filter) => strategyOutcomes(db(), filter),
     saveSegment: (input) => changed(saveSegment(db(), input)),
@@ -107,6 +114,9 @@ export function createDbLadderCatalog(
 export function unavailableLadderCatalog(why: string): LadderCatalog {
   const fail = () => Promise.reject(problems.unavailable(why, 'database'));
   return {
+    recordHold: fail,
+    getHold: fail,
+    markHoldReleased: fail,
     // An API benched without a database keeps no assignment.
     recordAssignment: () => Promise.resolve(),
     outcomes: fail,

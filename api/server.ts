@@ -27,11 +27,8 @@ function main(): void {
 
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({
-    connection,
-    namespace: namespace ?? 'default',
-    dataConverter: createDataConverter(loadPayloadEncryption(process.env)),
-  });
+  const dataConverter = createDataConverter(loadPayloadEncryption(process.env));
+  const client = new Client({ connection, namespace: namespace ?? 'default', dataConverter });
 
   let opened: OpenedDatabase | undefined;
   let stopping = false;
@@ -58,7 +55,7 @@ function main(): void {
   })();
 
   // /readyz asks Temporal on every probe (createApp's default), so it recovers when Temporal comes back.
-  const { app, deps } = createApp({ temporal: client, db, config, logger });
+  const { app, deps } = createApp({ temporal: client, db, config, logger, dataConverter });
   // Whatever Temporal did not take (it answered 503, or a process stopped between the write and the hand-over) is
   // handed over by this sweep once both are back; a minute's grace leaves each event to its own request first.
   const stopRedelivery =

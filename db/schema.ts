@@ -233,7 +233,18 @@ export interface AccountAssignmentsTable {
   assigned_at: CreatedAt;
 }
 
+export interface PortfolioHoldsTable {
+  hold_id: string;
+  query: string;
+  reason: string;
+  placed_by: string;
+  placed_at: CreatedAt;
+  released_by: string | null;
+  released_at: NullableInstant;
+}
+
 export interface Database {
+  portfolio_holds: PortfolioHoldsTable;
   ladder_versions: LadderVersionsTable;
   account_assignments: AccountAssignmentsTable;
   segments: SegmentsTable;

@@ -9,6 +9,8 @@ import {
   DeliveryStatusInputSchema,
   DisputeOpenedInputSchema,
   DisputeResolvedInputSchema,
+  HoldPlacedInputSchema,
+  HoldReleasedInputSchema,
   OptOutInputSchema,
   PaymentInputSchema,
   PromiseInputSchema,
@@ -39,6 +41,9 @@ export const signals = {
   optOut: entry('optOut', OptOutInputSchema, 'optOut'),
   deliveryStatus: entry('deliveryStatus', DeliveryStatusInputSchema, 'deliveryStatus'),
   cancel: entry('cancel', CancelInputSchema, 'cancel'),
+  /** A portfolio hold, sent by a batch operation over a cohort (api/routes/holds.ts). */
+  holdPlaced: entry('holdPlaced', HoldPlacedInputSchema, 'holdPlaced'),
+  holdReleased: entry('holdReleased', HoldReleasedInputSchema, 'holdReleased'),
   agentContact: entry('agentContact', AgentContactInputSchema, 'agentContact'),
   /** Superseded by recordPromiseUpdate: kept so that histories and callers from before it still work. */
   promiseToPay: entry('promiseToPay', PromiseInputSchema, 'promise'),
@@ -57,6 +62,8 @@ export const disputeResolvedSignal = signals.disputeResolved.definition;
 export const optOutSignal = signals.optOut.definition;
 export const deliveryStatusSignal = signals.deliveryStatus.definition;
 export const cancelSignal = signals.cancel.definition;
+export const holdPlacedSignal = signals.holdPlaced.definition;
+export const holdReleasedSignal = signals.holdReleased.definition;
 export const agentContactSignal = signals.agentContact.definition;
 export const promiseToPaySignal = signals.promiseToPay.definition;
 export const agreementNegotiatedSignal = signals.agreementNegotiated.definition;

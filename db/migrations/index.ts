@@ -8,6 +8,7 @@ import * as inboxRecentPlacements from './2026_12_03_0900_inbox_recent_placement
 import * as ladderVersions from './2026_12_04_0001_ladder_versions';
 import * as segments from './2026_12_04_0002_segments';
 import * as accountAssignments from './2026_12_04_0003_account_assignments';
+import * as portfolioHolds from './2026_12_04_0004_portfolio_holds';
 
 /**
  * Every migration, imported explicitly. FileMigrationProvider require()s .ts files at run time, which fails under
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0001_ladder_versions': ladderVersions,
   '2026_12_04_0002_segments': segments,
   '2026_12_04_0003_account_assignments': accountAssignments,
+  '2026_12_04_0004_portfolio_holds': portfolioHolds,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -519,7 +519,7 @@ describe('strategy KPIs and guard-rails', () => {
           arm: 1,
           at: expect.any(String),
           reason: expect.stringMatching(
-            /^guard-rail: recovery rate \d\.\d % of \d+ accounts against 2\d\.\d % of \d+ on arm 0/
+            /^guard-rail: recovery rate \d+\.\d % of \d+ accounts against 2\d\.\d % of \d+ on arm 0/
           ),
         },
       ]);

@@ -51,6 +51,19 @@ export const DisputeOpenedInputSchema = z.strictObject({
 });
 export type DisputeOpenedInput = z.infer<typeof DisputeOpenedInputSchema>;
 
+/**
+ * A portfolio hold (a moratorium after a disaster, a regulator's freeze): nothing is sent while any hold is open.
+ * Placed and released by the API's batch operations (api/routes/holds.ts); the hold id makes each idempotent.
+ */
+export const HoldPlacedInputSchema = z.strictObject({
+  holdId: id,
+  reason: z.string().min(1).max(500),
+});
+export type HoldPlacedInput = z.infer<typeof HoldPlacedInputSchema>;
+
+export const HoldReleasedInputSchema = z.strictObject({ holdId: id });
+export type HoldReleasedInput = z.infer<typeof HoldReleasedInputSchema>;
+
 export const DisputeResolvedInputSchema = z.strictObject({
   disputeId: id.optional(),
   /** `rejected`: the debt stands and collection resumes; `upheld`: the debt is void and collection ends. */

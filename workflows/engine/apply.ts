@@ -4,6 +4,7 @@ import { applyAgentContact } from './apply-agent-contacts';
 import { applyAgreement, applyPromise } from './apply-commitments';
 import { applyOptOut } from './apply-consent';
 import { applyDisputeOpened, applyDisputeResolved } from './apply-disputes';
+import { applyHoldPlaced, applyHoldReleased } from './apply-holds';
 import { applyActionDeferred, applyActionFailed, applyActionSucceeded, applyDeliveryStatus } from './apply-outcomes';
 import { applyPayment, applyPaymentAfterClose } from './apply-payments';
 import type { EngineEvent } from './event';
@@ -52,6 +53,10 @@ function reduce(s: EngineState, event: EngineEvent, r: Recorder): EngineState {
       return applyDisputeOpened(s, event, r);
     case 'disputeResolved':
       return applyDisputeResolved(s, event, r);
+    case 'holdPlaced':
+      return applyHoldPlaced(s, event, r);
+    case 'holdReleased':
+      return applyHoldReleased(s, event, r);
     case 'optOut':
       return applyOptOut(s, event, r);
     case 'deliveryStatus':

@@ -5,6 +5,8 @@ import type {
   DeliveryStatusInput,
   DisputeOpenedInput,
   DisputeResolvedInput,
+  HoldPlacedInput,
+  HoldReleasedInput,
   OptOutInput,
   PaymentInput,
   PromiseInput,
@@ -22,6 +24,8 @@ export type EngineEvent =
   | ({ type: 'agreement' } & At & AgreementInput)
   | ({ type: 'disputeOpened' } & At & DisputeOpenedInput)
   | ({ type: 'disputeResolved' } & At & DisputeResolvedInput)
+  | ({ type: 'holdPlaced' } & At & HoldPlacedInput)
+  | ({ type: 'holdReleased' } & At & HoldReleasedInput)
   | ({ type: 'optOut' } & At & OptOutInput)
   | ({ type: 'deliveryStatus' } & At & DeliveryStatusInput)
   | ({ type: 'cancel' } & At & CancelInput)

@@ -52,6 +52,10 @@ export function next(state: EngineState, now: number): Decision {
       notes: [],
     };
   }
+  const hold = state.holds?.[0];
+  if (hold) {
+    return wait('held', `${hold.holdId}: ${hold.reason}`);
+  }
   if (state.dispute.open) {
     return wait('dispute_open', 'no collection contact while a dispute is open');
   }
@@ -298,6 +302,7 @@ const CALL_SCAN_STEP_MS = 15 * MS.MINUTE;
 export function callPermission(state: EngineState, from: number): CallPermission {
   if (state.ceased) return { allowed: false, reason: 'cease_communication' };
   if (state.dispute.open) return { allowed: false, reason: 'dispute_open' };
+  if (state.holds?.length) return { allowed: false, reason: 'held' };
   const status = state.channels.call ?? 'available';
   if (status !== 'available') return { allowed: false, reason: `call_${status}` };
   if (!addressFor(state.account.debtor, 'call')) return { allowed: false, reason: 'no_phone' };

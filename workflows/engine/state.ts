@@ -58,13 +58,15 @@ interface EngineStateFields {
   /** When the ladder stopped running (promise, agreement or dispute); null while it runs. */
   pausedAt: number | null;
   /** What stopped it (absent in older states). */
-  pausedBy?: 'promise' | 'agreement' | 'dispute' | null;
+  pausedBy?: 'promise' | 'agreement' | 'dispute' | 'hold' | null;
   contacts: ContactRecord[];
   /** Per channel; `call` is the debtor's phone for agents (absent in states from before calls were tracked). */
   channels: Record<Channel, ChannelState> & { call?: ChannelState };
   /** A cease-communication request (12 CFR 1006.6(c)): no message on any channel. */
   ceased: boolean;
   dispute: { open: boolean; disputeId?: string; openedAt?: number };
+  /** Portfolio holds open on the account: nothing is sent while any is (absent in states from before holds). */
+  holds?: { holdId: string; reason: string; at: number }[];
   promises: PromiseRecord[];
   agreement: AgreementRecord | null;
   /** Agent tasks owed now (e.g. after a broken promise), created before anything else happens. */

@@ -61,6 +61,8 @@ export interface DunningStatus {
     installments: { dueDate: string; amountMinor: number; status: string }[];
   } | null;
   dispute: { open: boolean; disputeId?: string; openedAt?: string };
+  /** Portfolio holds open: nothing is sent while any is. */
+  holds: { holdId: string; reason: string; at: string }[];
   channels: Record<ContactChannel, 'available' | 'opted_out' | 'failed' | 'no_address'>;
   agentTasks: { taskKey: string; taskId?: string; reason: string; at: string }[];
   rejectedSignals: { at: string; signal: string; problem: string }[];
@@ -147,6 +149,7 @@ export function statusOf(state: EngineState, now: number): DunningStatus {
       ...(state.dispute.disputeId !== undefined && { disputeId: state.dispute.disputeId }),
       ...(state.dispute.openedAt !== undefined && { openedAt: new Date(state.dispute.openedAt).toISOString() }),
     },
+    holds: (state.holds ?? []).map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
     channels,
     agentTasks: state.agentTasks.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
     rejectedSignals: state.rejected.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),

@@ -22,7 +22,8 @@ export function reject(s: EngineState, r: Recorder, signal: string, problem: str
 
 /** The ladder stops where it is, unless it already stands still. */
 export function pauseLadder(s: EngineState, at: number, cause: NonNullable<EngineState['pausedBy']>): EngineState {
-  if (s.mode === 'ladder' && !s.dispute.open && s.pausedAt === null) return { ...s, pausedAt: at, pausedBy: cause };
+  if (s.mode === 'ladder' && !s.dispute.open && !(s.holds?.length ?? 0) && s.pausedAt === null)
+    return { ...s, pausedAt: at, pausedBy: cause };
   return s;
 }
 
@@ -47,7 +48,7 @@ export function recordHeldSteps(s: EngineState, until: number, r: Recorder): voi
 
 /** Back on the ladder, pushed back by the days it stood still, so it resumes where it paused. */
 export function resumeLadderIfIdle(s: EngineState, at: number, r: Recorder): EngineState {
-  if (s.mode !== 'ladder' || s.dispute.open || s.pausedAt === null) return s;
+  if (s.mode !== 'ladder' || s.dispute.open || (s.holds?.length ?? 0) > 0 || s.pausedAt === null) return s;
   recordHeldSteps(s, at, r);
   const zone = primaryZone(s);
   const stoodStill = Math.max(0, daysBetween(localParts(zone, s.pausedAt).date, localParts(zone, at).date));
