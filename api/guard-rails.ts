@@ -1,5 +1,6 @@
 import { armsToStop, DEFAULT_GUARD_RAILS, type ArmOutcomes, type ArmStop } from '../workflows/engine/guard-rails';
 import type { RouteDeps } from './deps';
+import { everyInterval } from './periodic';
 import { publishStrategyGauges } from './strategy-kpis';
 
 /** One arm stopped by a round, with the segment revision it belonged to. */
@@ -60,20 +61,8 @@ export function startGuardRails(
   deps: Pick<RouteDeps, 'ladders' | 'logger' | 'metrics' | 'now'>,
   intervalMs: number
 ): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runGuardRails(deps);
-      publishStrategyGauges(deps.metrics, await deps.ladders.outcomes());
-    } catch (err) {
-      deps.logger.warn({ reason: (err as Error).name }, 'guard-rail round failed; retrying next round');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return everyInterval(intervalMs, 'guard-rail', deps.logger, async () => {
+    await runGuardRails(deps);
+    publishStrategyGauges(deps.metrics, await deps.ladders.outcomes());
+  });
 }

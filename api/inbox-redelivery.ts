@@ -1,6 +1,7 @@
 import type { UndeliveredEvent } from '../db/repositories/inbox';
 import { optOutSignalOf, type ReceivedOptOut, type ReceivedPayment } from '../db/repositories/inbox';
 import type { RouteDeps } from './deps';
+import { everyInterval } from './periodic';
 import { startPlacement } from './placement';
 import { deliverSignal, deliveryOf, type SignalDelivery } from './signal-delivery';
 
@@ -124,21 +125,9 @@ export function startInboxRedelivery(
   deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store' | 'logger' | 'now'>,
   options: RedeliveryOptions & { intervalMs: number }
 ): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const round = await redeliverInbox(deps, options);
-      deps.metrics.inboxUndelivered.set(await deps.store.countUndelivered());
-      if (round.examined > 0) deps.logger.info(round, 'inbox redelivery round');
-    } catch (err) {
-      deps.logger.warn({ reason: (err as Error).name }, 'inbox redelivery round failed; retrying next round');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), options.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return everyInterval(options.intervalMs, 'inbox redelivery', deps.logger, async () => {
+    const round = await redeliverInbox(deps, options);
+    deps.metrics.inboxUndelivered.set(await deps.store.countUndelivered());
+    if (round.examined > 0) deps.logger.info(round, 'inbox redelivery round');
+  });
 }

@@ -126,3 +126,7 @@ export function addRoute<
   ctx.router[def.method](def.path, ...chain, run);
   ctx.operations.push(def);
 }
+
+/** Who made a request: the label of its API key (what catalogs and audit records name as the actor). */
+export const actorOf = (res: Response): string =>
+  (res.locals.principal as { label?: string } | undefined)?.label ?? 'unknown';

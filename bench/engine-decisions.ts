@@ -15,6 +15,7 @@ import { initialState, type EngineState } from '../workflows/engine/state';
 import { contactPolicyFor, SUPPORTED_JURISDICTIONS } from '../workflows/engine/jurisdictions';
 import { defaultLadder } from '../workflows/engine/ladder';
 import { simulate } from '../workflows/engine/simulate';
+import { seededRandom } from '../scenarios/seeded-random';
 
 const ACCOUNTS = Number(process.argv[2] ?? process.env.BENCH_ACCOUNTS ?? 200_000);
 const SEED = Number(process.argv[3] ?? process.env.BENCH_SEED ?? 42);
@@ -23,18 +24,7 @@ const TARGET_P99_US = 50;
 const BATCH = 64;
 const DAY = 86_400_000;
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(SEED);
+const rand = seededRandom(SEED);
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 

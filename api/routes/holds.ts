@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { holdPlacedSignal, holdReleasedSignal } from '../../workflows/messages';
 import type { RouteDeps } from '../deps';
 import { problems } from '../problem';
-import { addRoute, type RouteContext } from '../route';
+import { actorOf, addRoute, type RouteContext } from '../route';
 
 /** Which running accounts a hold covers: every criterion given must hold. */
 const HoldFilter = z
@@ -69,7 +69,6 @@ const iso = (t: { seconds?: unknown; nanos?: number | null } | null | undefined)
  */
 export function registerHoldRoutes(ctx: RouteContext, deps: RouteDeps, dataConverter?: DataConverter): void {
   const converter = loadDataConverter(dataConverter);
-  const actorOf = (res: { locals: { principal?: { label: string } } }) => res.locals.principal?.label ?? 'unknown';
   const service = () => deps.temporal.workflow.workflowService;
   const namespace = () =>
     (deps.temporal.workflow as unknown as { options?: { namespace?: string } }).options?.namespace ?? 'default';

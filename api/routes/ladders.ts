@@ -7,7 +7,7 @@ import type { RouteDeps } from '../deps';
 import { BUILT_IN_LADDER_ID } from '../ladder-catalog';
 import { PreviewReportSchema, previewReport } from '../preview-report';
 import { ProblemError, problems } from '../problem';
-import { addRoute, type RouteContext } from '../route';
+import { actorOf, addRoute, type RouteContext } from '../route';
 import {
   DraftPreviewRequest,
   LadderDraftRequest,
@@ -48,8 +48,6 @@ const builtIn = (ladderId: string) =>
     : undefined;
 
 export function registerLadderRoutes(ctx: RouteContext, deps: RouteDeps): void {
-  const actorOf = (res: { locals: { principal?: { label: string } } }) => res.locals.principal?.label ?? 'unknown';
-
   addRoute(
     ctx,
     {

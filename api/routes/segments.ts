@@ -3,15 +3,13 @@ import { SegmentDefinitionSchema, assignLadder } from '../../workflows/engine/se
 import type { RouteDeps } from '../deps';
 import { resolveLadder } from '../ladder-catalog';
 
-import { addRoute, type RouteContext } from '../route';
+import { actorOf, addRoute, type RouteContext } from '../route';
 import { AssignRequest, SegmentArmParams, SegmentIdParams, SegmentResponse, StopArmRequest } from '../schemas';
 
 const ADMIN = ['admin'] as const;
 const READERS = ['service', 'agent'] as const;
 
 export function registerSegmentRoutes(ctx: RouteContext, deps: RouteDeps): void {
-  const actorOf = (res: { locals: { principal?: { label: string } } }) => res.locals.principal?.label ?? 'unknown';
-
   addRoute(
     ctx,
     {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../scenarios/seeded-random';
 import { armsToStop, msprtLikelihoodRatio, type ArmOutcomes } from '../../workflows/engine/guard-rails';
 
 const arm = (n: number, placed: number, recovered: number, optedOut = 0, complaints = 0): ArmOutcomes => ({
@@ -8,18 +9,6 @@ const arm = (n: number, placed: number, recovered: number, optedOut = 0, complai
   optedOut,
   complaints,
 });
-
-/** A seeded generator (mulberry32), so the simulations below are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('the mSPRT likelihood ratio', () => {
   it('is 1 before any account', () => {
@@ -63,7 +52,7 @@ describe('guard-rails on a split', () => {
   });
 
   it('with no real difference, checking after every 50 accounts stops an arm in under 5 % of 400 simulated splits', () => {
-    const random = seeded(20261204);
+    const random = seededRandom(20261204);
     let stopped = 0;
     for (let trial = 0; trial < 400; trial++) {
       const counts = [arm(0, 0, 0), arm(1, 0, 0)];
