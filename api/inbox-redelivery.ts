@@ -74,7 +74,7 @@ async function redeliverAccount(
   }
   if (placed.ladder && events.some((e) => e.kind === 'placement')) {
     // The start carries every payment and opt-out received so far, and notes them delivered with it.
-    const started = await startPlacement(deps, { account: placed.account, ladder: placed.ladder });
+    const started = await startPlacement(deps, { ...placed, ladder: placed.ladder });
     if (started.outcome === 'closed') {
       await deps.store.markDelivered(accountId, events, `closed:${started.status}`);
       return events.map((e) => ({ kind: e.kind, outcome: 'closed' }));

@@ -3,7 +3,14 @@ import { dunningWorkflow } from '../workflows/dunning-workflow';
 import type { Account } from '../workflows/engine/account';
 import { contactPolicyFor } from '../workflows/engine/jurisdictions';
 import { defaultLadder, type Ladder } from '../workflows/engine/ladder';
-import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../workflows/search-attributes';
+import {
+  ACCOUNT_ID,
+  CREDITOR,
+  DUNNING_STATUS,
+  JURISDICTION,
+  LADDER_VERSION,
+  SEGMENT,
+} from '../workflows/search-attributes';
 import { TASK_QUEUES, workflowIdFor, type DunningWorkflowInput } from '../workflows/workflow-input';
 import { placementProblems } from '../workflows/engine/placement-problems';
 import { accountClosed, closedStatusOf } from './closed-account';
@@ -30,7 +37,7 @@ export const ladderVersionOf = (l: { id: string; version: number }) => `${l.id}@
  * closed (REJECT_DUPLICATE): placing a paid or cancelled account again, or paying it, must not start a second
  * collection of the same debt.
  */
-export function dunningStartOptions(input: DunningWorkflowInput) {
+export function dunningStartOptions(input: DunningWorkflowInput, routing: { segmentId?: string } = {}) {
   const { account, ladder } = input;
   return {
     workflowId: workflowIdFor(account.id),
@@ -42,6 +49,9 @@ export function dunningStartOptions(input: DunningWorkflowInput) {
       { key: JURISDICTION, value: account.debtor.jurisdiction },
       { key: DUNNING_STATUS, value: 'active' },
       { key: LADDER_VERSION, value: ladderVersionOf(ladder) },
+      // What a portfolio hold may select by, besides jurisdiction and ladder version.
+      ...(routing.segmentId !== undefined ? [{ key: SEGMENT, value: routing.segmentId }] : []),
+      ...(account.creditor ? [{ key: CREDITOR, value: account.creditor.name }] : []),
     ],
     // No PII: ids, jurisdiction and ladder only.
     staticSummary: `Dunning ${account.id} · ${account.debtor.jurisdiction} · ladder ${ladderVersionOf(ladder)}`,
@@ -68,7 +78,8 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
     throw new ProblemError(422, 'invalid-account', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
   // Received first: a start that fails is healed by the next payment's signal-with-start from this record, or by the
   // inbox's redelivery sweep.
-  await deps.store.receivePlacement({ account, ladder });
+  const { segmentId } = assignment;
+  await deps.store.receivePlacement({ account, ladder, ...(segmentId !== undefined && { segmentId }) });
   await deps.ladders.recordAssignment({
     accountId: account.id,
     ladder: { id: ladder.id, version: ladder.version },
@@ -82,7 +93,7 @@ export async function placeAccount(deps: RouteDeps, req: PlaceAccountRequest): P
     data: { ladder: { id: ladder.id, version: ladder.version }, ...assignment },
     at: new Date(deps.now()),
   });
-  const started = await startPlacement(deps, { account, ladder });
+  const started = await startPlacement(deps, { account, ladder, ...(segmentId !== undefined && { segmentId }) });
   if (started.outcome === 'closed')
     throw accountClosed(account.id, started.status, 'an account id is one debt; place a new debt under a new id');
   return {
@@ -145,9 +156,9 @@ export type PlacementStart =
  */
 export async function startPlacement(
   deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
-  placement: { account: Account; ladder: Ladder }
+  placement: { account: Account; ladder: Ladder; segmentId?: string }
 ): Promise<PlacementStart> {
-  const { account, ladder } = placement;
+  const { account, ladder, segmentId } = placement;
   const policy = contactPolicyFor(account.debtor.jurisdiction);
   if (!policy) throw new Error(`no contact policy for ${account.debtor.jurisdiction}; placement checks prevent this`);
   const pendingPayments = await deps.store.listPayments(account.id);
@@ -162,7 +173,7 @@ export async function startPlacement(
   };
   try {
     await deps.temporal.workflow.start(dunningWorkflow, {
-      ...dunningStartOptions(input),
+      ...dunningStartOptions(input, { ...(segmentId !== undefined && { segmentId }) }),
       workflowIdConflictPolicy: 'FAIL',
     });
   } catch (err) {

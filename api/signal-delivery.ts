@@ -26,7 +26,7 @@ export const deliveryOf = (d: SignalDelivery): string => (d.outcome === 'closed'
  */
 export async function deliverSignal<K extends SignalName>(
   deps: Pick<RouteDeps, 'temporal' | 'metrics' | 'store'>,
-  placed: { account: Account; ladder: Ladder | undefined },
+  placed: { account: Account; ladder: Ladder | undefined; segmentId?: string },
   name: K,
   payload: SignalInput<K>,
   /** The inbox event this signal carries, so it does not travel twice (as the signal and as a pending event). */
@@ -55,7 +55,7 @@ export async function deliverSignal<K extends SignalName>(
       ...(pendingOptOuts.length > 0 && { pendingOptOuts }),
     };
     await deps.temporal.workflow.signalWithStart(dunningWorkflow, {
-      ...dunningStartOptions(input),
+      ...dunningStartOptions(input, { ...(placed.segmentId !== undefined && { segmentId: placed.segmentId }) }),
       signal: signalDefinition(name),
       signalArgs: [payload],
     });

@@ -17,9 +17,11 @@ export interface ApiStore {
    * Records a placement in the inbox (the account and its ladder snapshot) before its workflow is started: a
    * workflow started later (by a payment's signal-with-start, when the placement's own start failed) runs it.
    */
-  receivePlacement(placement: { account: Account; ladder: Ladder }): Promise<void>;
+  receivePlacement(placement: { account: Account; ladder: Ladder; segmentId?: string }): Promise<void>;
   /** The account as placed, with its ladder snapshot (undefined for accounts placed before snapshots were kept). */
-  getPlacedAccount(accountId: string): Promise<{ account: Account; ladder: Ladder | undefined } | undefined>;
+  getPlacedAccount(
+    accountId: string
+  ): Promise<{ account: Account; ladder: Ladder | undefined; segmentId?: string } | undefined>;
   /** Records a payment in the inbox, idempotent by (accountId, paymentId): `duplicate` when it was received before. */
   receivePayment(
     accountId: string,

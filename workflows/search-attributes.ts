@@ -10,6 +10,10 @@ export const DUNNING_STATUS = defineSearchAttributeKey('DunningStatus', SearchAt
 export const DUNNING_OUTCOME = defineSearchAttributeKey('DunningOutcome', SearchAttributeType.KEYWORD);
 export const JURISDICTION = defineSearchAttributeKey('Jurisdiction', SearchAttributeType.KEYWORD);
 export const LADDER_VERSION = defineSearchAttributeKey('LadderVersion', SearchAttributeType.KEYWORD);
+/** The segment whose rule placed the account (absent when the placement named its ladder, or none matched). */
+export const SEGMENT = defineSearchAttributeKey('Segment', SearchAttributeType.KEYWORD);
+/** The creditor the account names (absent when the deployment's CREDITOR_* stands for every account). */
+export const CREDITOR = defineSearchAttributeKey('Creditor', SearchAttributeType.KEYWORD);
 export const NEXT_ACTION_AT = defineSearchAttributeKey('NextActionAt', SearchAttributeType.DATETIME);
 export const BALANCE_MINOR = defineSearchAttributeKey('BalanceMinor', SearchAttributeType.INT);
 
@@ -20,6 +24,8 @@ export const ALL_SEARCH_ATTRIBUTES = [
   DUNNING_OUTCOME,
   JURISDICTION,
   LADDER_VERSION,
+  SEGMENT,
+  CREDITOR,
   NEXT_ACTION_AT,
   BALANCE_MINOR,
 ] as const;

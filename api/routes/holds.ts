@@ -18,6 +18,8 @@ const HoldFilter = z
       .array(z.string().regex(/^[a-z0-9][a-z0-9-]*@\d+$/, 'expected <ladder id>@<version>'))
       .min(1)
       .optional(),
+    segments: z.array(z.string().min(1).max(63)).min(1).optional().describe('the segments that placed them'),
+    creditors: z.array(z.string().min(1).max(200)).min(1).optional().describe('the creditor names the accounts carry'),
     accountIds: z.array(z.string().min(1).max(128)).min(1).max(1000).optional(),
   })
   .refine((f) => Object.keys(f).length > 0, { message: 'name at least one criterion: a hold never covers everything' });
@@ -54,6 +56,8 @@ export function holdQuery(filter: z.infer<typeof HoldFilter>): string {
     `ExecutionStatus = 'Running'`,
     ...(filter.jurisdictions ? [any('Jurisdiction', filter.jurisdictions)] : []),
     ...(filter.ladderVersions ? [any('LadderVersion', filter.ladderVersions)] : []),
+    ...(filter.segments ? [any('Segment', filter.segments)] : []),
+    ...(filter.creditors ? [any('Creditor', filter.creditors)] : []),
     ...(filter.accountIds ? [any('AccountId', filter.accountIds)] : []),
   ].join(' AND ');
 }
@@ -129,9 +133,9 @@ export function registerHoldRoutes(ctx: RouteContext, deps: RouteDeps, dataConve
       summary: 'Hold every running account a filter covers: nothing is sent to them until the hold is released',
       description:
         'A Temporal batch operation signals `holdPlaced` to each running dunning workflow the filter covers ' +
-        '(jurisdictions, ladder versions, account ids). A held account sends nothing, records `hold_placed` with ' +
-        'the reason, and waits with reason `held`; its ladder stands still and resumes where it stopped. Accounts ' +
-        'placed after the call are not held.',
+        '(jurisdictions, ladder versions, segments, creditors, account ids). A held account sends nothing, records ' +
+        '`hold_placed` with the reason, and waits with reason `held`; its ladder stands still and resumes where it ' +
+        'stopped. Accounts placed after the call are not held.',
       tags: ['holds'],
       auth: ['admin'],
       params: HoldIdParams,

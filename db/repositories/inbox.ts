@@ -15,12 +15,15 @@ import type { Database, InboxEventKind } from '../schema';
 export interface ReceivedPlacement {
   account: Account;
   ladder: Ladder;
+  /** The segment that chose the ladder, if one did: every start of the workflow carries it as a search attribute. */
+  segmentId?: string;
 }
 
 /** A placement as stored: accounts placed before ladder snapshots were kept have none. */
 export interface StoredPlacement {
   account: Account;
   ladder: Ladder | undefined;
+  segmentId?: string;
 }
 
 /** A payment as received, with the currency of the account it was reported for. */
@@ -67,8 +70,12 @@ export async function getPlacement(db: Kysely<Database>, accountId: string): Pro
       .executeTakeFirst()
   );
   if (!row) return undefined;
-  const { account, ladder } = row.payload as { account: Account; ladder: unknown };
-  return { account, ladder: ladder == null ? undefined : LadderSchema.parse(ladder) };
+  const { account, ladder, segmentId } = row.payload as { account: Account; ladder: unknown; segmentId?: string };
+  return {
+    account,
+    ladder: ladder == null ? undefined : LadderSchema.parse(ladder),
+    ...(segmentId !== undefined && { segmentId }),
+  };
 }
 
 /**

@@ -30,6 +30,8 @@ for spec in \
   DunningOutcome:Keyword \
   Jurisdiction:Keyword \
   LadderVersion:Keyword \
+  Segment:Keyword \
+  Creditor:Keyword \
   NextActionAt:Datetime \
   BalanceMinor:Int; do
   name="${spec%%:*}"

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLadder } from '../../workflows/engine/ladder';
 import { contactPolicyFor } from '../../workflows/engine/jurisdictions';
-import { ACCOUNT_ID, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../../workflows/search-attributes';
+import { ACCOUNT_ID, CREDITOR, DUNNING_STATUS, JURISDICTION, LADDER_VERSION } from '../../workflows/search-attributes';
 import { TASK_QUEUES } from '../../workflows/workflow-input';
 import { bearer, conta, cuenta, expectProblem, FakeTemporal, inboxOf, KEYS, makeApp, openTestDb } from './helpers';
 
@@ -44,6 +44,7 @@ describe('POST /v1/accounts places an account', () => {
         { key: JURISDICTION, value: 'CO' },
         { key: DUNNING_STATUS, value: 'active' },
         { key: LADDER_VERSION, value: 'default@1' },
+        { key: CREDITOR, value: 'Financiera Andina S.A.S.' },
       ],
       staticSummary: `Dunning ${account.id} · CO · ladder default@1`,
     });

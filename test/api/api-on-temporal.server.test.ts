@@ -270,51 +270,69 @@ describeWithTemporal('the HTTP API on a Temporal dev server', (servers) => {
     expect(described.typedSearchAttributes.get(LADDER_VERSION)).toBe(`${ladderId}@1`);
   });
 
-  it('a portfolio hold pauses, in one call, every running account its filter covers; its release resumes them', async () => {
+  it('a portfolio hold pauses, in one call, every running account of a segment; its release resumes them', async () => {
     const admin = bearer(KEYS.admin);
-    const holdId = `moratoria-${process.pid}-${Date.now().toString(36)}`;
-    const [ana, beto, joao] = [bogota(), bogota(), saoPaulo()];
-    for (const a of [ana, beto, joao]) expect((await place(a)).status).toBe(201);
-    // Batch operations select by visibility, which lags the start a little: wait until the server lists them.
-    const ids = [ana.id, beto.id, joao.id];
-    const listed = `AccountId IN (${ids.map((id) => `'${id}'`).join(', ')}) AND ExecutionStatus = 'Running'`;
-    await eventually(async () => expect((await env.client.workflow.count(listed)).count).toBe(3));
-
-    const placed = await request(app)
-      .post(`/v1/holds/${holdId}`)
+    const suffix = `${process.pid}-${Date.now().toString(36)}`;
+    const [ladderId, segmentId, holdId] = [`inundaciones-${suffix}`, `zona-inundada-${suffix}`, `moratoria-${suffix}`];
+    const { id: _id, version: _v, ...definition } = defaultLadder;
+    await request(app).post(`/v1/ladders/${ladderId}/draft`).set('Authorization', admin).send({ definition });
+    await request(app).post(`/v1/ladders/${ladderId}/draft/publish`).set('Authorization', admin).send();
+    // Only accounts the backend tags as in the flooded area: no other spec's account lands in this segment.
+    const segment = { name: 'La Mojana', priority: 0, criteria: { anyTag: ['la-mojana'] } };
+    const arms = [{ ladderId, version: 1, weight: 100 }];
+    await request(app)
+      .post(`/v1/segments/${segmentId}`)
       .set('Authorization', admin)
-      .send({ reason: 'moratoria por inundaciones en La Mojana', filter: { jurisdictions: ['CO'], accountIds: ids } });
-    expect(placed.status).toBe(202);
-    for (const id of [ana.id, beto.id]) {
-      const status = await eventually(async () => {
-        const s = await handleOf(id).query(statusQuery);
-        expect(s.holds).toEqual([
-          { holdId, reason: 'moratoria por inundaciones en La Mojana', at: expect.any(String) as string },
-        ]);
-        return s;
-      });
-      expect(status.waitReason).toMatchObject({
-        code: 'held',
-        detail: `${holdId}: moratoria por inundaciones en La Mojana`,
-      });
-    }
-    expect((await handleOf(joao.id).query(statusQuery)).holds).toEqual([]);
-    const progress = await eventually(async () => {
-      const res = await request(app).get(`/v1/holds/${holdId}`).set('Authorization', admin);
-      expect(res.body.hold).toMatchObject({ state: 'COMPLETED', total: 2, done: 2, failed: 0 });
-      return res.body as { query: string; release: unknown };
-    });
-    expect(progress.release).toBeNull();
+      .send({ ...segment, arms })
+      .expect(201);
+    try {
+      const [ana, beto, joao] = [bogota(), bogota(), bogota()];
+      for (const a of [ana, beto]) {
+        const res = await place({ ...a, segmentation: { tags: ['la-mojana'] } });
+        expect(res.body.assignment).toMatchObject({ by: 'segment', segmentId });
+      }
+      expect((await place(joao)).status).toBe(201);
+      // Batch operations select by visibility, which lags the start a little: wait until the server lists them.
+      const inSegment = `Segment = '${segmentId}' AND ExecutionStatus = 'Running'`;
+      await eventually(async () => expect((await env.client.workflow.count(inSegment)).count).toBe(2));
 
-    expect((await request(app).post(`/v1/holds/${holdId}/release`).set('Authorization', admin).send()).status).toBe(
-      202
-    );
-    for (const id of [ana.id, beto.id])
-      await eventually(async () => {
-        const s = await handleOf(id).query(statusQuery);
-        expect(s.holds).toEqual([]);
-        expect(s.waitReason?.code).not.toBe('held');
+      const placed = await request(app)
+        .post(`/v1/holds/${holdId}`)
+        .set('Authorization', admin)
+        .send({ reason: 'moratoria por inundaciones en La Mojana', filter: { segments: [segmentId] } });
+      expect(placed.status).toBe(202);
+      for (const id of [ana.id, beto.id]) {
+        const status = await eventually(async () => {
+          const s = await handleOf(id).query(statusQuery);
+          expect(s.holds).toEqual([
+            { holdId, reason: 'moratoria por inundaciones en La Mojana', at: expect.any(String) as string },
+          ]);
+          return s;
+        });
+        expect(status.waitReason).toMatchObject({
+          code: 'held',
+          detail: `${holdId}: moratoria por inundaciones en La Mojana`,
+        });
+      }
+      expect((await handleOf(joao.id).query(statusQuery)).holds).toEqual([]);
+      const progress = await eventually(async () => {
+        const res = await request(app).get(`/v1/holds/${holdId}`).set('Authorization', admin);
+        expect(res.body.hold).toMatchObject({ state: 'COMPLETED', total: 2, done: 2, failed: 0 });
+        return res.body as { query: string; release: unknown };
       });
+      expect(progress.release).toBeNull();
+
+      const released = await request(app).post(`/v1/holds/${holdId}/release`).set('Authorization', admin).send();
+      expect(released.status).toBe(202);
+      for (const id of [ana.id, beto.id])
+        await eventually(async () => {
+          const s = await handleOf(id).query(statusQuery);
+          expect(s.holds).toEqual([]);
+          expect(s.waitReason?.code).not.toBe('held');
+        });
+    } finally {
+      await request(app).post(`/v1/segments/${segmentId}/archive`).set('Authorization', admin).send();
+    }
   });
 
   /**
