@@ -1,4 +1,5 @@
 import { armsToStop, DEFAULT_GUARD_RAILS, type ArmOutcomes, type ArmStop } from '../workflows/engine/guard-rails';
+import type { StrategyOutcomes } from '../db/repositories/account-assignments';
 import type { RouteDeps } from './deps';
 import { everyInterval } from './periodic';
 import { publishStrategyGauges } from './strategy-kpis';
@@ -16,14 +17,18 @@ export interface GuardRailStop extends ArmStop {
  * segment rewritten meanwhile, never stop the wrong arm.
  */
 export async function runGuardRails(
-  deps: Pick<RouteDeps, 'ladders' | 'logger' | 'metrics' | 'now'>
+  deps: Pick<RouteDeps, 'ladders' | 'logger' | 'metrics' | 'now'>,
+  /** Every outcome, when the caller has read them already; otherwise each split's are read on their own. */
+  outcomes?: readonly StrategyOutcomes[]
 ): Promise<GuardRailStop[]> {
   const stopped: GuardRailStop[] = [];
   for (const segment of await deps.ladders.listSegments({ status: 'active' })) {
     const halted = new Set(segment.stoppedArms.map((s) => s.arm));
     const runningArms = segment.arms.map((_, arm) => arm).filter((arm) => !halted.has(arm));
     if (runningArms.length < 2) continue;
-    const rows = await deps.ladders.outcomes({ segmentId: segment.segmentId, revision: segment.revision });
+    const rows = outcomes
+      ? outcomes.filter((o) => o.segmentId === segment.segmentId && o.revision === segment.revision)
+      : await deps.ladders.outcomes({ segmentId: segment.segmentId, revision: segment.revision });
     const running: ArmOutcomes[] = runningArms.map((arm) => {
       const row = rows.find((r) => r.arm === arm);
       return {
@@ -62,7 +67,9 @@ export function startGuardRails(
   intervalMs: number
 ): () => void {
   return everyInterval(intervalMs, 'guard-rail', deps.logger, async () => {
-    await runGuardRails(deps);
-    publishStrategyGauges(deps.metrics, await deps.ladders.outcomes());
+    // One read of every outcome serves both: the gauges and every split's guard-rail.
+    const outcomes = await deps.ladders.outcomes();
+    publishStrategyGauges(deps.metrics, outcomes);
+    await runGuardRails(deps, outcomes);
   });
 }

@@ -58,7 +58,7 @@ export interface LadderCatalog {
   getDraft: (ladderId: string) => Promise<LadderVersionRecord | undefined>;
   getVersion: (ladderId: string, version: number) => Promise<LadderVersionRecord | undefined>;
   latestPublished: (ladderId: string) => Promise<LadderVersionRecord | undefined>;
-  list: () => Promise<LadderVersionRecord[]>;
+  list: (ladderId?: string) => Promise<LadderVersionRecord[]>;
   publish: (input: Parameters<typeof publishDraft>[1]) => Promise<LadderVersionRecord>;
   retire: (input: Parameters<typeof retireVersion>[1]) => ReturnType<typeof retireVersion>;
 }
@@ -104,7 +104,7 @@ export function createDbLadderCatalog(
     getDraft: (id) => getDraft(db(), id),
     getVersion: (id, v) => getVersion(db(), id, v),
     latestPublished: (id) => latestPublished(db(), id),
-    list: () => listLadderVersions(db()),
+    list: (ladderId) => listLadderVersions(db(), ladderId),
     publish: (input) => publishDraft(db(), input),
     retire: (input) => retireVersion(db(), input),
   };

@@ -74,8 +74,7 @@ const iso = (t: { seconds?: unknown; nanos?: number | null } | null | undefined)
 export function registerHoldRoutes(ctx: RouteContext, deps: RouteDeps, dataConverter?: DataConverter): void {
   const converter = loadDataConverter(dataConverter);
   const service = () => deps.temporal.workflow.workflowService;
-  const namespace = () =>
-    (deps.temporal.workflow as unknown as { options?: { namespace?: string } }).options?.namespace ?? 'default';
+  const namespace = () => deps.temporal.workflow.options.namespace;
 
   const start = async (
     holdId: string,

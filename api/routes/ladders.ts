@@ -77,7 +77,7 @@ export function registerLadderRoutes(ctx: RouteContext, deps: RouteDeps): void {
       responses: { 200: { description: 'the ladder', schema: LadderSummary }, 404: { description: 'unknown ladder' } },
     },
     async ({ params }, _req, res) => {
-      const [summary] = summaries((await deps.ladders.list()).filter((r) => r.ladderId === params.ladderId));
+      const [summary] = summaries(await deps.ladders.list(params.ladderId));
       if (!summary) throw problems.notFound(`ladder ${params.ladderId} does not exist`, 'ladderId');
       res.json(summary);
     }

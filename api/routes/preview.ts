@@ -43,7 +43,7 @@ export function registerPreviewRoutes(ctx: RouteContext, deps: RouteDeps): void 
       query: PreviewQuery,
       responses: { 200: { description: 'the plan', schema: PreviewReportSchema } },
     },
-    async ({ body: raw, query }, req, res) => {
+    async ({ body: raw, query }, _req, res) => {
       const options = { text: query.text === 'true' };
       if (raw === undefined) throw problems.validation([{ field: '(root)', message: 'a JSON body is required' }]);
       if (query.ladderId === undefined) {
@@ -52,7 +52,7 @@ export function registerPreviewRoutes(ctx: RouteContext, deps: RouteDeps): void 
         res.json(previewReport(parseOrThrow(PreviewScenarioSchema, raw, ''), options));
         return;
       }
-      if ((req.body as { ladder?: unknown }).ladder != null)
+      if ((raw as { ladder?: unknown }).ladder != null)
         throw refusedQuery('ladderId', 'give either the body’s ladder or ladderId, not both');
       if (query.draft === 'true' && query.ladderVersion !== undefined)
         throw refusedQuery('draft', 'give either ladderVersion or draft=true, not both');
@@ -67,7 +67,7 @@ export function registerPreviewRoutes(ctx: RouteContext, deps: RouteDeps): void 
         'preview'
       );
       // Parsed with the ladder it runs: whether the debtor can be reached depends on the ladder's channels.
-      res.json(previewReport(parseOrThrow(PreviewScenarioSchema, { ...(req.body as object), ladder }, ''), options));
+      res.json(previewReport(parseOrThrow(PreviewScenarioSchema, { ...(raw as object), ladder }, ''), options));
     }
   );
 }

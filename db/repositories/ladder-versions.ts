@@ -133,11 +133,11 @@ export async function latestPublished(
   return row && toRecord(row);
 }
 
-/** Every version of every ladder, drafts included, by ladder id then version. */
-export async function listLadderVersions(db: Kysely<Database>): Promise<LadderVersionRecord[]> {
-  const rows = await withDatabaseErrors(() =>
-    db.selectFrom('ladder_versions').selectAll().orderBy('ladder_id').orderBy('version').execute()
-  );
+/** Every version of every ladder (or of one), drafts included, by ladder id then version. */
+export async function listLadderVersions(db: Kysely<Database>, ladderId?: string): Promise<LadderVersionRecord[]> {
+  let q = db.selectFrom('ladder_versions').selectAll();
+  if (ladderId !== undefined) q = q.where('ladder_id', '=', ladderId);
+  const rows = await withDatabaseErrors(() => q.orderBy('ladder_id').orderBy('version').execute());
   return rows.map(toRecord);
 }
 
